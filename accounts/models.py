@@ -1,0 +1,59 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The business roles of SPEC §1; each is a `Group` of the same name."""
+
+    CLERK = "clerk", _("Clerk")
+    REVIEWER = "reviewer", _("Reviewer")
+    MANAGER = "manager", _("Department manager")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Belongs to one department (SPEC §1); technical
+    superusers may have none."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def display_name(self) -> str:
+        # Chinese order: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def has_role(self, role: Role) -> bool:
+        # Groups are prefetched by the layout context processor; this reads the cache.
+        return any(group.name == role for group in self.groups.all())
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels[g.name]) for g in self.groups.all() if g.name in labels]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from customers import views as customer_views
+
+urlpatterns = [
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("customers/", include("customers.urls")),
+    path("", customer_views.home, name="home"),
+]

@@ -1,0 +1,527 @@
+"""The customer record (SPEC §3 Customer).
+
+Every rule of the data dictionary lives here — field validators, `clean()` and
+database constraints — so `Customer.full_clean()` gives the same verdict to the
+form, the admin, the importer and the commands. Values are normalised first
+(`normalize()`: NFKC, trimming, case), then validated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from customers import validators as v
+from vault.fields import BlindIndexField, DataKeyField, EncryptedTextField
+
+
+class Kind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANIZATION = "organization", _("Organization")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland travel permit for Hong Kong and Macao residents")
+    TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
+    FOREIGN_PERMANENT_ID = "foreign_permanent_id", _("Foreign permanent resident ID card")
+    USCC = "uscc", _("Unified social credit code")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR_HIGH = "junior_high", _("Junior high school")
+    SENIOR_HIGH = "senior_high", _("Senior high school")
+    VOCATIONAL = "vocational", _("Vocational school")
+    ASSOCIATE = "associate", _("Associate degree")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+    OTHER = "other", _("Other")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("Single")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    WIDOWED = "widowed", _("Widowed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EnterpriseNature(models.TextChoices):
+    STATE_OWNED = "state_owned", _("State-owned")
+    PRIVATE = "private", _("Private")
+    FOREIGN_INVESTED = "foreign_invested", _("Foreign-invested")
+    JOINT_VENTURE = "joint_venture", _("Joint venture")
+    GOVERNMENT = "government", _("Government agency")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    OTHER = "other", _("Other")
+
+
+class Industry(models.TextChoices):
+    """GB/T 4754-2017 sections."""
+
+    A = "A", _("A Agriculture, forestry, animal husbandry and fishery")
+    B = "B", _("B Mining")
+    C = "C", _("C Manufacturing")
+    D = "D", _("D Electricity, heat, gas and water production and supply")
+    E = "E", _("E Construction")
+    F = "F", _("F Wholesale and retail trade")
+    G = "G", _("G Transport, storage and postal services")
+    H = "H", _("H Accommodation and catering")
+    I = "I", _("I Information transmission, software and information technology services")  # noqa: E741
+    J = "J", _("J Finance")
+    K = "K", _("K Real estate")
+    L = "L", _("L Leasing and business services")
+    M = "M", _("M Scientific research and technical services")
+    N = "N", _("N Water conservancy, environment and public facilities management")
+    O = "O", _("O Resident services, repair and other services")  # noqa: E741
+    P = "P", _("P Education")
+    Q = "Q", _("Q Health and social work")
+    R = "R", _("R Culture, sports and entertainment")
+    S = "S", _("S Public administration, social security and social organizations")
+    T = "T", _("T International organizations")
+
+
+class CustomerNature(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    KEY_PARTNER = "key_partner", _("Key partner")
+    COMPANY = "company", _("Company")
+    CONSUMER = "consumer", _("Consumer")
+    TRADE_PARTNER = "trade_partner", _("Trade partner")
+
+
+class Tier(models.TextChoices):
+    KEY = "key", _("Key")
+    GENERAL = "general", _("General")
+    OCCASIONAL = "occasional", _("Occasional")
+
+
+class LifecycleStage(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    FORMER = "former", _("Former")
+
+
+class CreditStatus(models.TextChoices):
+    GOOD = "good", _("Good")
+    WATCH = "watch", _("Watch")
+    POOR = "poor", _("Poor")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class SourceChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    WEB_FORM = "web_form", _("Web form")
+    WALK_IN = "walk_in", _("Walk-in")
+    REFERRAL = "referral", _("Referral")
+    IMPORT = "import", _("Import")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    ARCHIVED = "archived", _("Archived")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArchiveSequence(models.Model):
+    """The last archive number handed out per year; a row lock serialises it."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _normalize_multiline(value: str) -> str:
+    """NFKC each line and trim the whole; line breaks a clerk typed are kept."""
+    return "\n".join(v.normalize_text(line) for line in (value or "").strip().splitlines())
+
+
+INDIVIDUAL_ONLY = ("gender", "birth_date", "education", "school", "marital_status", "spouse_name", "children_count")
+ORGANIZATION_ONLY = (
+    "enterprise_nature",
+    "industry",
+    "contact_person",
+    "legal_representative",
+    "founded_on",
+    "registered_capital",
+    "relationship_since",
+)
+TEXT_FIELDS = (
+    "name",
+    "province",
+    "city",
+    "district",
+    "address",
+    "occupation",
+    "employer",
+    "school",
+    "spouse_name",
+    "contact_person",
+    "legal_representative",
+    "archive_location",
+    "consent_purpose",
+    "guardian_name",
+    "credit_note",
+)
+GUARDIAN_CONSENT_BELOW_AGE = 14
+
+
+class Customer(models.Model):
+    # Sensitivity of each field (SPEC §2); everything else is S1.
+    S3_FIELDS = ("id_number", "bank_account")
+    S2_FIELDS = (
+        "mobile",
+        "phone",
+        "email",
+        "birth_date",
+        "province",
+        "city",
+        "district",
+        "address",
+        "postal_code",
+        "marital_status",
+        "spouse_name",
+        "children_count",
+    )
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    data_key = DataKeyField()
+    archive_no = models.CharField(_("archive number"), max_length=20, unique=True, editable=False)
+
+    # Basic
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    id_type = models.CharField(_("ID type"), max_length=30, choices=IdType.choices, blank=True)
+    id_number = EncryptedTextField(_("ID number"), plain_max_length=18)
+    id_number_index = BlindIndexField(source="id_number")
+    customer_nature = models.CharField(_("customer nature"), max_length=20, choices=CustomerNature.choices, blank=True)
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.GENERAL)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.PROSPECT
+    )
+    source_channel = models.CharField(_("source channel"), max_length=20, choices=SourceChannel.choices, blank=True)
+
+    # Contact (S2)
+    mobile = PhoneNumberField(_("mobile"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True, validators=[v.validate_postal_code])
+
+    # Details
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    bank_account = EncryptedTextField(_("bank account"), plain_max_length=19, validators=[v.validate_bank_account])
+    bank_account_index = BlindIndexField(source="bank_account")
+    interests = models.TextField(_("interests and preferences"), blank=True)
+    credit_status = models.CharField(
+        _("credit status"), max_length=20, choices=CreditStatus.choices, default=CreditStatus.UNKNOWN
+    )
+    credit_note = models.CharField(_("credit note"), max_length=200, blank=True)
+    pain_points = models.TextField(_("pain points"), blank=True)
+    product_needs = models.TextField(_("product needs"), blank=True)
+    competitors = models.TextField(_("competitors"), blank=True)
+    archive_location = models.CharField(
+        _("location of the paper originals"),
+        max_length=100,
+        blank=True,
+        help_text=_("Cabinet, shelf and box where the original documents are kept."),
+    )
+
+    # Education and family
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    school = models.CharField(_("graduating school"), max_length=100, blank=True)
+    marital_status = models.CharField(_("marital status"), max_length=20, choices=MaritalStatus.choices, blank=True)
+    spouse_name = models.CharField(_("spouse's name"), max_length=100, blank=True)
+    children_count = models.PositiveSmallIntegerField(_("number of children"), null=True, blank=True)
+
+    # Organization
+    enterprise_nature = models.CharField(
+        _("nature of enterprise"), max_length=30, choices=EnterpriseNature.choices, blank=True
+    )
+    industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (CNY)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    relationship_since = models.DateField(_("customer since"), null=True, blank=True)
+
+    # Consent (PIPL)
+    consent_purpose = models.CharField(_("purpose told to the customer"), max_length=200, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    retention_until = models.DateField(_("keep until"), null=True, blank=True)
+    guardian_name = models.CharField(_("guardian's name"), max_length=100, blank=True)
+    guardian_consent_at = models.DateTimeField(_("guardian's consent given at"), null=True, blank=True)
+
+    # Ownership and workflow
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_customers"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="customers"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    contact_verified_at = models.DateTimeField(_("contact details verified at"), null=True, blank=True, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="entered_customers",
+        editable=False,
+    )
+    entered_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    second_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("second review by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=_now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], cascade_delete_history=False)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),
+            models.Index(fields=["bank_account_index"], name="customer_bank_account_bidx"),
+            models.Index(fields=["mobile"], name="customer_mobile_idx"),
+            models.Index(fields=["name", "birth_date"], name="customer_name_birth_idx"),
+            models.Index(fields=["department", "status", "-created_at"], name="customer_dept_status_idx"),
+            models.Index(fields=["entered_by", "-created_at"], name="customer_maker_idx"),
+            models.Index(fields=["owner", "-created_at"], name="customer_owner_idx"),
+            models.Index(fields=["status", "entered_at"], name="customer_queue_idx"),
+            models.Index(fields=["-created_at", "-id"], name="customer_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
+                name="customer_reviewer_is_not_maker",
+                violation_error_message=_("The person who entered a record cannot review it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(second_reviewed_by__isnull=True)
+                | (~Q(second_reviewed_by=F("entered_by")) & ~Q(second_reviewed_by=F("reviewed_by"))),
+                name="customer_second_reviewer_is_a_third_person",
+                violation_error_message=_("The second approval must come from a third person."),
+            ),
+            models.UniqueConstraint(
+                fields=["id_type", "id_number_index"],
+                condition=Q(status="approved") & ~Q(id_number_index=""),
+                name="customer_one_approved_per_id",
+                violation_error_message=_("An approved customer with this ID number already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive_no} {self.name}"
+
+    # Derived figures: computed, never stored.
+    @property
+    def age(self) -> int | None:
+        return age_on(self.birth_date, timezone.localdate()) if self.birth_date else None
+
+    @property
+    def needs_reverification(self) -> bool:
+        if self.status != Status.APPROVED or self.contact_verified_at is None:
+            return False
+        return timezone.now() - self.contact_verified_at > timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+
+    def normalize(self) -> None:
+        """Fold what an input method or a spreadsheet typed into one spelling."""
+        for name in TEXT_FIELDS:
+            setattr(self, name, v.normalize_text(getattr(self, name)))
+        for name in ("interests", "pain_points", "product_needs", "competitors"):
+            setattr(self, name, _normalize_multiline(getattr(self, name)))
+        for name, normalize in (("id_number", v.normalize_code), ("bank_account", v.normalize_bank_account)):
+            current = getattr(self, name)
+            if current and normalize(current) != current:
+                # Reassign only on change: an unchanged value keeps its ciphertext.
+                setattr(self, name, normalize(current))
+        self.postal_code = v.normalize_code(self.postal_code)
+        if self.email:
+            local, at, domain = v.normalize_text(self.email).replace(" ", "").rpartition("@")
+            self.email = f"{local}{at}{domain.lower()}" if at else domain
+        # Phone numbers are parsed by phonenumbers on assignment, which already
+        # reads full-width digits, spaces, dashes and the +86 / 0086 prefixes.
+
+    def clean_fields(self, exclude=None) -> None:
+        self.normalize()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+
+        def add(field: str, message, code: str) -> None:
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        self._clean_kind(add)
+        self._clean_identity(add)
+        self._clean_contact(add)
+        self._clean_dates(add)
+        if self.status in (Status.PENDING, Status.APPROVED):
+            self._clean_consent(add)
+        if errors:
+            raise ValidationError(errors)
+        for field in (self._meta.get_field("id_number_index"), self._meta.get_field("bank_account_index")):
+            # Current before validate_constraints() checks the one-approved-per-ID rule.
+            field.pre_save(self, add=self._state.adding)
+
+    def _clean_kind(self, add) -> None:
+        not_applicable = ORGANIZATION_ONLY if self.kind == Kind.INDIVIDUAL else INDIVIDUAL_ONLY
+        for name in not_applicable:
+            if getattr(self, name) not in (None, ""):
+                add(name, _("This field applies only to the other kind of customer; leave it empty."), "kind")
+        if self.kind == Kind.ORGANIZATION and not self.contact_person:
+            add("contact_person", _("Name the organization's contact person."), "required")
+        if self.kind == Kind.ORGANIZATION and self.id_type not in ("", IdType.USCC):
+            add("id_type", _("An organization is identified by its unified social credit code."), "id_type")
+        if self.kind == Kind.INDIVIDUAL and self.id_type == IdType.USCC:
+            add("id_type", _("A unified social credit code identifies organizations; choose a personal ID."), "id_type")
+
+    def _clean_identity(self, add) -> None:
+        if self.id_number and not self.id_type:
+            add("id_type", _("Choose the type of the ID number."), "required")
+            return
+        if self.id_type and not self.id_number:
+            add("id_number", _("Enter the ID number, or leave the ID type empty."), "required")
+            return
+        if not self.id_number:
+            return
+        try:
+            v.validate_id_number(self.id_type, self.id_number)
+        except ValidationError as exc:
+            for error in exc.error_list:
+                add("id_number", error.message % (error.params or {}), error.code)
+            return
+        if self.id_type == IdType.RESIDENT_ID:
+            encoded_birth = v.resident_id_birth_date(self.id_number)
+            encoded_gender = v.resident_id_gender(self.id_number)
+            if self.birth_date is None:
+                self.birth_date = encoded_birth
+            elif self.birth_date != encoded_birth:
+                add(
+                    "birth_date",
+                    _("The ID number gives %(date)s as the date of birth; check both against the document.")
+                    % {"date": encoded_birth.isoformat()},
+                    "id_mismatch",
+                )
+            if self.gender in ("", Gender.UNKNOWN):
+                self.gender = encoded_gender
+            elif self.gender != encoded_gender:
+                add(
+                    "gender",
+                    _("The ID number belongs to a person of the other gender; check both against the document."),
+                    "id_mismatch",
+                )
+
+    def _clean_contact(self, add) -> None:
+        if not (self.mobile or self.phone or self.email):
+            add("mobile", _("Give at least one way to reach the customer: mobile, phone or e-mail."), "required")
+        if self.mobile and self.mobile.is_valid():
+            number_type = phonenumbers.number_type(self.mobile)
+            if number_type not in (
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            ):
+                add("mobile", _("This is not a mobile number; put landlines under phone."), "not_mobile")
+
+    def _clean_dates(self, add) -> None:
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            add("birth_date", _("The date of birth cannot be in the future."), "future")
+        if self.founded_on and self.founded_on > today:
+            add("founded_on", _("The founding date cannot be in the future."), "future")
+        if self.relationship_since and self.relationship_since > today:
+            add("relationship_since", _("This date cannot be in the future."), "future")
+        for name in ("consent_at", "guardian_consent_at"):
+            value = getattr(self, name)
+            if value and value > timezone.now() + timedelta(minutes=5):
+                add(name, _("Consent cannot be given in the future."), "future")
+        if self.retention_until and self.consent_at and self.retention_until <= timezone.localdate(self.consent_at):
+            add("retention_until", _("The retention date must come after the consent was given."), "order")
+
+    def _clean_consent(self, add) -> None:
+        for name in ("consent_purpose", "consent_at", "retention_until"):
+            if not getattr(self, name):
+                add(name, _("Required before review: the customer must be told the purpose and retention."), "consent")
+        if self.birth_date and age_on(self.birth_date, timezone.localdate()) < GUARDIAN_CONSENT_BELOW_AGE:
+            for name in ("guardian_name", "guardian_consent_at"):
+                if not getattr(self, name):
+                    add(name, _("A customer under 14 needs a guardian's consent."), "guardian")
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

@@ -1,0 +1,169 @@
+"""What one viewer is shown of one customer (SPEC §2 field tiers), and how the
+record's fields are grouped on the form and the record page.
+
+Masking happens here, on the server: templates receive display strings, never a
+value the viewer may not see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import phonenumbers
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from customers.models import INDIVIDUAL_ONLY, ORGANIZATION_ONLY, Customer, Kind, Status
+from vault import masking
+
+# The record's sections, as the seeds group them; the form and the record page share them.
+FIELD_GROUPS: list[tuple[str, object, tuple[str, ...]]] = [
+    (
+        "basic",
+        _("Basic information"),
+        (
+            "kind",
+            "name",
+            "gender",
+            "birth_date",
+            "id_type",
+            "id_number",
+            "customer_nature",
+            "tier",
+            "tags",
+            "lifecycle_stage",
+            "source_channel",
+        ),
+    ),
+    ("contact", _("Contact"), ("mobile", "phone", "email", "province", "city", "district", "address", "postal_code")),
+    (
+        "details",
+        _("Details"),
+        (
+            "occupation",
+            "employer",
+            "bank_account",
+            "interests",
+            "credit_status",
+            "credit_note",
+            "pain_points",
+            "product_needs",
+            "competitors",
+            "archive_location",
+        ),
+    ),
+    (
+        "family",
+        _("Education and family"),
+        ("education", "school", "marital_status", "spouse_name", "children_count"),
+    ),
+    (
+        "organization",
+        _("Organization"),
+        (
+            "enterprise_nature",
+            "industry",
+            "contact_person",
+            "legal_representative",
+            "founded_on",
+            "registered_capital",
+            "relationship_since",
+        ),
+    ),
+    (
+        "consent",
+        _("Consent and retention"),
+        ("consent_purpose", "consent_at", "retention_until", "guardian_name", "guardian_consent_at"),
+    ),
+]
+
+FORM_AND_DETAIL_FIELDS = frozenset(name for _key, _title, names in FIELD_GROUPS for name in names)
+S3_MASKS = {"id_number": masking.mask_id_number, "bank_account": masking.mask_bank_account}
+S2_MASKS = {"mobile": masking.mask_phone, "phone": masking.mask_phone, "email": masking.mask_email}
+
+
+def applies_to(field_name: str, kind: str) -> bool:
+    if kind == Kind.INDIVIDUAL:
+        return field_name not in ORGANIZATION_ONLY
+    return field_name not in INDIVIDUAL_ONLY
+
+
+def sees_personal_values(viewer: User, customer: Customer) -> bool:
+    """S2 in full: the maker and owner, the department's manager, a reviewer
+    deciding the entry. Everybody else sees S2 masked."""
+    if viewer.pk in (customer.entered_by_id, customer.owner_id):
+        return True
+    same_department = viewer.department_id == customer.department_id
+    if same_department and viewer.has_role(Role.MANAGER):
+        return True
+    return same_department and viewer.has_role(Role.REVIEWER) and customer.status == Status.PENDING
+
+
+def format_value(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, phonenumbers.PhoneNumber):
+        return phonenumbers.format_number(value, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    label: str
+    value: str
+    masked: bool = False
+
+
+class CustomerPresenter:
+    """One customer as one viewer may see it."""
+
+    def __init__(self, customer: Customer, viewer: User) -> None:
+        self.customer = customer
+        self.personal = sees_personal_values(viewer, customer)
+
+    def show(self, name: str, raw: object) -> str:
+        """A raw value of field `name` as this viewer may see it."""
+        if name in S3_MASKS:
+            return S3_MASKS[name](raw)
+        if raw is None or raw == "":
+            return ""
+        if name in Customer.S2_FIELDS and not self.personal:
+            return S2_MASKS.get(name, masking.mask_text)(raw)
+        field = Customer._meta.get_field(name)
+        if field.choices:
+            return str(dict(field.flatchoices).get(raw, raw))
+        return format_value(raw)
+
+    def value(self, name: str) -> str:
+        if name == "tags":
+            return "、".join(tag.name for tag in self.customer.tags.all())
+        return self.show(name, getattr(self.customer, name))
+
+    def __getitem__(self, name: str) -> str:
+        # Templates read `{{ row.mobile }}`: the value as this viewer may see it.
+        if name != "tags" and name not in FORM_AND_DETAIL_FIELDS:
+            raise KeyError(name)
+        return self.value(name)
+
+    def is_masked(self, name: str) -> bool:
+        return name in S3_MASKS or (name in Customer.S2_FIELDS and not self.personal)
+
+    def sections(self) -> list[tuple[str, object, list[Row]]]:
+        kind = self.customer.kind
+        sections = []
+        for key, title, names in FIELD_GROUPS:
+            rows = [
+                Row(name, capfirst(Customer._meta.get_field(name).verbose_name), self.value(name), self.is_masked(name))
+                for name in names
+                if applies_to(name, kind)
+            ]
+            if rows:
+                sections.append((key, title, rows))
+        return sections

@@ -1,0 +1,98 @@
+"""Reads of customer records that depend on who asks."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role, User
+from customers import validators as v
+from customers.models import Customer, Status
+from vault.crypto import blind_index
+
+ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
+
+
+def customers_visible_to(user: User) -> QuerySet[Customer]:
+    """The customers `user` may open at all (SPEC §2 rows).
+
+    Clerks see what they entered or own; reviewers, managers and security officers
+    see their department. (Object permissions replace this in the confidentiality
+    issue; the shape — one queryset per viewer — stays.)"""
+    customers = Customer.objects.all()
+    if not user.is_authenticated:
+        return customers.none()
+    if user.has_role(Role.MANAGER) or user.has_role(Role.SECURITY_OFFICER):
+        return customers.filter(department_id=user.department_id)
+    if user.has_role(Role.REVIEWER):
+        return customers.filter(department_id=user.department_id).filter(
+            Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)) | Q(entered_by=user)
+        )
+    return customers.filter(Q(entered_by=user) | Q(owner=user))
+
+
+def customer_list(*, user: User, query: str = "") -> QuerySet[Customer]:
+    """The customer list page: visible rows, newest first, searched by name prefix,
+    archive number, mobile, or exact ID / bank number through the blind index."""
+    customers = customers_visible_to(user).select_related("department", "owner", "data_key")
+    query = v.normalize_text(query)
+    if query:
+        customers = customers.filter(search_condition(query))
+    return customers.order_by("-created_at", "-id")
+
+
+def search_condition(query: str) -> Q:
+    """Each reading of the query that could match, OR-ed; every branch uses an index."""
+    condition = Q(name__startswith=query)
+    code = v.normalize_code(query)
+    if ARCHIVE_NO.match(code):
+        condition |= Q(archive_no__startswith=code)
+    try:
+        number = phonenumbers.parse(query, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        condition |= Q(mobile=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if _looks_like_id_number(code):
+        condition |= Q(id_number_index=blind_index("id_number", code))
+    bank = v.normalize_bank_account(query)
+    if bank.isdigit() and 12 <= len(bank) <= 19:
+        condition |= Q(bank_account_index=blind_index("bank_account", bank))
+    return condition
+
+
+def _looks_like_id_number(code: str) -> bool:
+    for validate in v.ID_NUMBER_VALIDATORS.values():
+        try:
+            validate(code)
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
+def customer_detail(*, user: User, pk: int) -> Customer:
+    """One visible customer, or `Customer.DoesNotExist` (a 404, same as no such row)."""
+    return (
+        customers_visible_to(user)
+        .select_related("department", "owner", "entered_by", "reviewed_by", "second_reviewed_by", "data_key")
+        .prefetch_related("tags")
+        .get(pk=pk)
+    )
+
+
+def customer_history(*, customer: Customer) -> QuerySet:
+    return customer.history.select_related("history_user", "data_key").order_by("-history_date", "-history_id")
+
+
+def my_work(*, user: User) -> dict[str, QuerySet[Customer]]:
+    mine = Customer.objects.filter(entered_by=user).select_related("department", "data_key")
+    return {
+        "to_correct": mine.filter(status__in=[Status.DRAFT, Status.RETURNED]).order_by("-updated_at")[:50],
+        "waiting": mine.filter(status=Status.PENDING).order_by("entered_at")[:50],
+        "recent": mine.exclude(status__in=[Status.DRAFT, Status.RETURNED, Status.PENDING]).order_by("-updated_at")[:20],
+    }

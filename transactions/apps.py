@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransactionsConfig(AppConfig):
+    """Transactions, orders, contracts and products (SPEC §3 Transactions)."""
+
+    name = "transactions"
+    verbose_name = _("Transactions")
