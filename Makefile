@@ -41,7 +41,7 @@ format: $(VENV)/.dev
 
 # Regenerate the message catalogues after changing user-visible strings.
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

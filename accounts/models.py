@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,11 +50,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The user's business roles, read once per request (one query)."""
+        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
     def has_role(self, role: Role) -> bool:
-        # Groups are prefetched by the layout context processor; this reads the cache.
-        return any(group.name == role for group in self.groups.all())
+        return role in self.role_names
 
     @property
     def role_labels(self) -> list[str]:
-        labels = dict(Role.choices)
-        return [str(labels[g.name]) for g in self.groups.all() if g.name in labels]
+        return [str(label) for value, label in Role.choices if value in self.role_names]

@@ -99,8 +99,8 @@ TEMPLATES = [
 # embedded SQLite file. SQLite runs in WAL mode with IMMEDIATE transactions so the
 # web server and the task worker can write side by side without "database is locked".
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

@@ -211,7 +211,7 @@ def test_archive_numbers_follow_the_format_and_never_change(clerk):
     assert updated.archive_no == customer.archive_no
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_clerks_saving_at_the_same_moment_never_share_an_archive_number(clerk):
     results: list[str] = []
     errors: list[BaseException] = []

@@ -155,3 +155,33 @@ def test_the_language_switch_turns_the_pages_english(clerk_client):
     assert "我的工作" in clerk_client.get(reverse("home")).content.decode()
     clerk_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "My work" in clerk_client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_managers_list_masks_personal_values_in_a_fixed_number_of_queries(
+    client, clerk, manager, django_assert_max_num_queries
+):
+    CustomerFactory.create_batch(3, actor=clerk)
+    client.force_login(manager)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("customers:list"))
+    CustomerFactory.create_batch(57, actor=clerk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("customers:list"))
+    rows = response.context["rows"]
+    assert len(rows) == 50
+    # The department's manager sees personal (S2) values in full, S3 masked.
+    assert rows[0]["mobile"].startswith("+86")
+    assert "*" in rows[0]["id_number"]
+
+
+@pytest.mark.django_db
+def test_a_reviewer_sees_personal_values_of_approved_records_masked(client, clerk, reviewer, manager):
+    from customers import services
+
+    customer = services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk, mobile="+8613911112222"))
+    services.customer_approve(actor=reviewer, customer=customer)
+    client.force_login(reviewer)
+    html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert "139****2222" in html
+    assert "13911112222" not in html and "139 1111 2222" not in html
