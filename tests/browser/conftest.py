@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -50,3 +51,6 @@ def page(request, monkeypatch):
             page.screenshot(path=str(shot), full_page=True)
             print(f"\nScreenshot of the failing page: {shot}")
         browser.close()
+        # Connections the test body opened while Playwright's loop ran belong to
+        # that context; close them here or PostgreSQL keeps their sessions open.
+        connections.close_all()
