@@ -411,9 +411,7 @@ class Customer(models.Model):
                 # Reassign only on change: an unchanged value keeps its ciphertext.
                 setattr(self, name, normalize(current))
         self.postal_code = v.normalize_code(self.postal_code)
-        if self.email:
-            local, at, domain = v.normalize_text(self.email).replace(" ", "").rpartition("@")
-            self.email = f"{local}{at}{domain.lower()}" if at else domain
+        self.email = v.normalize_email(self.email)
         # Phone numbers are parsed by phonenumbers on assignment, which already
         # reads full-width digits, spaces, dashes and the +86 / 0086 prefixes.
 

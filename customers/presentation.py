@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 import phonenumbers
 from django.utils import formats, timezone
@@ -108,6 +109,8 @@ def format_value(value: object) -> str:
         return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"¥{value:,.2f}"
     if isinstance(value, phonenumbers.PhoneNumber):
         return phonenumbers.format_number(value, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return str(value)

@@ -32,14 +32,29 @@ DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\ufe58\ufe63]+")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
+# Full-width letters and digits (and the ideographic space) folded as NFKC folds
+# them; Chinese punctuation in prose and names — ，（）：— is left as typed, since
+# NFKC would turn an official name such as 华信（北京）有限公司 into something else.
+_FULL_WIDTH_ALNUM = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
+_FULL_WIDTH_ALNUM[0x3000] = " "
+
+
 def normalize_text(value: str | None) -> str:
-    """NFKC, trimmed, inner runs of white space (full-width included) folded to one space."""
-    return " ".join(unicodedata.normalize("NFKC", value or "").split())
+    """Full-width letters, digits and spaces made half-width, trimmed, inner runs of
+    white space folded to one space."""
+    return " ".join(unicodedata.normalize("NFC", value or "").translate(_FULL_WIDTH_ALNUM).split())
 
 
 def normalize_code(value: str | None) -> str:
     """NFKC, no white space or dashes, upper case: the one spelling of an ID number."""
     return DASHES.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def normalize_email(value: str | None) -> str:
+    """NFKC (a full-width ＠ too), no spaces, the domain in lower case."""
+    text = "".join(unicodedata.normalize("NFKC", value or "").split())
+    local, at, domain = text.rpartition("@")
+    return f"{local}{at}{domain.lower()}" if at else text
 
 
 def normalize_bank_account(value: str | None) -> str:

@@ -43,7 +43,7 @@ def test_typed_spellings_are_folded_into_one_form_before_validation(clerk):
             + " "
             + number[6:].lower().translate(str.maketrans("0123456789", "０１２３４５６７８９")),
             mobile="0086 138-1234-5678",
-            email="Zhang.San@Example.COM",
+            email="Zhang.San＠Example.ＣＯＭ ",
             postal_code="１０００２０",
             bank_account=" ".join(re.findall(".{1,4}", make_bank_account(1))),
         ),
@@ -55,6 +55,16 @@ def test_typed_spellings_are_folded_into_one_form_before_validation(clerk):
     assert customer.email == "Zhang.San@example.com"
     assert customer.postal_code == "100020"
     assert customer.bank_account == make_bank_account(1)
+
+
+@pytest.mark.django_db
+def test_chinese_punctuation_in_names_and_notes_is_kept_as_typed(clerk):
+    customer = _create(
+        clerk,
+        **organization_fields(9, name="华信科技（北京）有限公司　", pain_points="对账周期长，需要更快的结算：月结"),
+    )
+    assert customer.name == "华信科技（北京）有限公司"
+    assert customer.pain_points == "对账周期长，需要更快的结算：月结"
 
 
 @pytest.mark.django_db
