@@ -1,6 +1,7 @@
 """Custodian settings: one module, everything that differs between machines comes
 from the environment (see README "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "simple_history",
+    "axes",
     "phonenumber_field",
     "accounts",
     "vault",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -117,6 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -129,6 +133,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Brute force: 5 failures lock the account name (folded to lower case) for 15
+# minutes, whatever address they come from, so a forged X-Forwarded-For or a new IP
+# does not reset the count. Addresses come from audit.client (REMOTE_ADDR unless
+# CRM_TRUSTED_PROXY_COUNT names our own proxies).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "audit.client.axes_client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+CRM_TRUSTED_PROXY_COUNT = env_int("CRM_TRUSTED_PROXY_COUNT", 0)
+# axes.W006 asks for an IP-based lock too. The lock here is per account name and
+# ignores address, user agent and cookies, so rotating them does not help an
+# attacker; an office behind one NAT address is not locked out as a whole.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions live in the database so any number of web processes share them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
