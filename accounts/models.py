@@ -58,6 +58,19 @@ class User(AbstractUser):
     def has_role(self, role: Role) -> bool:
         return role in self.role_names
 
+    @cached_property
+    def role_permissions(self) -> frozenset[str]:
+        """Model-level rights that come from the user's roles (groups), as
+        "app_label.codename". Unlike `has_perm` there is no superuser shortcut:
+        business rules apply to superusers too (SPEC §1)."""
+        from django.contrib.auth.models import Permission
+
+        rows = Permission.objects.filter(group__user=self).values_list("content_type__app_label", "codename")
+        return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)
+
+    def has_role_permission(self, perm: str) -> bool:
+        return perm in self.role_permissions
+
     @property
     def role_labels(self) -> list[str]:
         return [str(label) for value, label in Role.choices if value in self.role_names]

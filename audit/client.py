@@ -21,5 +21,5 @@ def client_address(request: HttpRequest | None) -> str:
     return hops[-proxies] if len(hops) >= proxies else remote
 
 
-def axes_client_address(request: HttpRequest) -> str:
-    return client_address(request) or "unknown"
+def axes_client_address(request: HttpRequest | None) -> str | None:
+    return client_address(request) or None

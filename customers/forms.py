@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer, Kind, Tag
+from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
 
 FORM_FIELDS = [name for _key, _title, names in FIELD_GROUPS for name in names]
@@ -97,3 +97,19 @@ class CustomerForm(forms.ModelForm):
             group_scope = scopes.pop() if len(scopes) == 1 else ""
             sections.append((key, title, group_scope, [(self[name], scope(name)) for name in names]))
         return sections
+
+
+class GrantRequestForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "input"}),
+        max_length=500,
+        help_text=_("Why you need the full ID or bank number; the manager and the access log see it."),
+    )
+    hours = forms.IntegerField(
+        label=_("For how many hours"),
+        min_value=1,
+        max_value=MAX_GRANT_HOURS,
+        initial=DEFAULT_GRANT_HOURS,
+        widget=forms.NumberInput(attrs={"class": "input"}),
+    )

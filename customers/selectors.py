@@ -8,31 +8,41 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Role, User
+from accounts.models import User
 from customers import validators as v
-from customers.models import Customer, Status
+from customers.models import AccessGrant, Customer, GrantStatus, Status
 from vault.crypto import blind_index
 
 ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
-    """The customers `user` may open at all (SPEC §2 rows).
+    """The customers `user` may open at all (SPEC §2 rows); everything else is a 404.
 
-    Clerks see what they entered or own; reviewers, managers and security officers
-    see their department. (Object permissions replace this in the confidentiality
-    issue; the shape — one queryset per viewer — stays.)"""
-    customers = Customer.objects.all()
+    Per-object rights (django-guardian, the maker's and the owner's) are a join on
+    the direct permission table; department rights are a foreign-key filter. Global
+    and superuser shortcuts are off: a superuser sees what their roles allow."""
     if not user.is_authenticated:
-        return customers.none()
-    if user.has_role(Role.MANAGER) or user.has_role(Role.SECURITY_OFFICER):
-        return customers.filter(department_id=user.department_id)
-    if user.has_role(Role.REVIEWER):
-        return customers.filter(department_id=user.department_id).filter(
-            Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)) | Q(entered_by=user)
-        )
-    return customers.filter(Q(entered_by=user) | Q(owner=user))
+        return Customer.objects.none()
+    own = get_objects_for_user(
+        user,
+        "customers.view_customer",
+        klass=Customer,
+        use_groups=False,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    visible = Q(pk__in=own.values("pk"))
+    if user.department_id is not None:
+        department = Q(department_id=user.department_id)
+        if user.has_role_permission("customers.view_department_customers"):
+            visible |= department
+        elif user.has_role_permission("customers.review_customer"):
+            # A reviewer: the department's pending entries made by others, and its approved records.
+            visible |= department & (Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)))
+    return Customer.objects.filter(visible)
 
 
 def customer_list(*, user: User, query: str = "") -> QuerySet[Customer]:
@@ -96,3 +106,35 @@ def my_work(*, user: User) -> dict[str, QuerySet[Customer]]:
         "waiting": mine.filter(status=Status.PENDING).order_by("entered_at")[:50],
         "recent": mine.exclude(status__in=[Status.DRAFT, Status.RETURNED, Status.PENDING]).order_by("-updated_at")[:20],
     }
+
+
+def grants_of(*, user: User) -> QuerySet[AccessGrant]:
+    """The user's own requests and grants, newest first."""
+    return AccessGrant.objects.filter(grantee=user).select_related("customer", "decided_by").order_by("-requested_at")
+
+
+def grants_to_decide(*, user: User) -> QuerySet[AccessGrant]:
+    """Requests a manager may decide: their department's, not their own."""
+    if user.department_id is None or not user.has_role_permission("customers.approve_grant"):
+        return AccessGrant.objects.none()
+    return (
+        AccessGrant.objects.filter(status=GrantStatus.REQUESTED, customer__department_id=user.department_id)
+        .exclude(grantee=user)
+        .select_related("customer", "grantee")
+        .order_by("requested_at")
+    )
+
+
+def live_grants_of_department(*, user: User) -> QuerySet[AccessGrant]:
+    if user.department_id is None or not user.has_role_permission("customers.approve_grant"):
+        return AccessGrant.objects.none()
+    return (
+        AccessGrant.objects.live()
+        .filter(customer__department_id=user.department_id)
+        .select_related("customer", "grantee", "decided_by")
+        .order_by("expires_at")
+    )
+
+
+def department_members(*, department_id: int | None) -> QuerySet[User]:
+    return User.objects.filter(department_id=department_id, is_active=True).order_by("username")

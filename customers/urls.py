@@ -9,4 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_update, name="update"),
     path("<int:pk>/submit/", views.customer_submit, name="submit"),
+    path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
+    path("<int:pk>/owner/", views.customer_reassign_owner, name="reassign_owner"),
+    path("<int:pk>/grants/new/", views.grant_request, name="grant_request"),
+    path("grants/", views.grants, name="grants"),
+    path("grants/<int:grant_id>/<str:decision>/", views.grant_decide, name="grant_decide"),
 ]

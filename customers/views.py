@@ -7,17 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
 from customers import selectors, services
-from customers.forms import CustomerForm
+from customers.forms import CustomerForm, GrantRequestForm
 from customers.models import Customer
 from customers.presentation import CustomerPresenter
+from customers.rights import rights_for
 
 SENSITIVE = ("id_number", "bank_account")
 
@@ -40,7 +42,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     customers = selectors.customer_list(user=request.user, query=query)
     page = Paginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [CustomerPresenter(customer, request.user) for customer in page.object_list]
+    rights = rights_for(request)
+    rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
     return render(request, "customers/customer_list.html", {"page": page, "rows": rows, "query": query})
 
 
@@ -87,9 +90,11 @@ def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
-    presenter = CustomerPresenter(customer, request.user)
+    rights = rights_for(request)
+    presenter = CustomerPresenter(customer, rights)
     records = list(selectors.customer_history(customer=customer)[:51])
     trail = trail_entries(records, model=Customer, show=presenter.show)[:50]
+    reveal_basis = rights.reveal_basis(customer)
     return render(
         request,
         "customers/customer_detail.html",
@@ -98,6 +103,13 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "presenter": presenter,
             "trail": trail,
             "can_edit": customer.entered_by_id == request.user.pk and customer.status in services.EDITABLE_BY_MAKER,
+            "reveal_basis": reveal_basis[0] if reveal_basis else "",
+            "revealable": services.REVEALABLE,
+            "live_grant": rights.live_grants.get(customer.pk),
+            "may_request_grant": rights.may_request_grant(customer),
+            "owner_choices": selectors.department_members(department_id=customer.department_id)
+            if rights.may_reassign_owner(customer)
+            else None,
         },
     )
 
@@ -118,4 +130,115 @@ def customer_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Submitted for review."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def customer_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The full value of one ID or bank number, once, logged. JSON for the page's
+    script; a small page of its own without JavaScript."""
+    customer = _visible_customer(request, pk)
+    if field not in services.REVEALABLE:
+        raise Http404
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        value = services.customer_reveal(
+            actor=request.user, customer=customer, field=field, purpose=request.POST.get("purpose", ""), request=request
+        )
+    except services.RevealRefused as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=403)
+        messages.error(request, str(exc))
+        return redirect("customers:detail", pk=customer.pk)
+    label = customer._meta.get_field(field).verbose_name
+    if wants_json:
+        response = JsonResponse({"field": field, "value": value})
+    else:
+        response = render(request, "customers/reveal.html", {"customer": customer, "label": label, "value": value})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def grant_request(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _visible_customer(request, pk)
+    form = GrantRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_request(
+                actor=request.user,
+                customer=customer,
+                purpose=form.cleaned_data["purpose"],
+                hours=form.cleaned_data["hours"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("customers:detail", pk=customer.pk)
+        else:
+            messages.success(request, _("Request sent to the department's manager."))
+            return redirect("customers:grants")
+    return render(request, "customers/grant_request.html", {"customer": customer, "form": form})
+
+
+@login_required
+def grants(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "customers/grants.html",
+        {
+            "mine": selectors.grants_of(user=request.user)[:100],
+            "to_decide": selectors.grants_to_decide(user=request.user)[:100],
+            "live_in_department": selectors.live_grants_of_department(user=request.user)[:100],
+            "can_decide": request.user.has_role_permission("customers.approve_grant"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
+    if decision == "revoke":
+        scope = selectors.grants_of(user=request.user) | selectors.live_grants_of_department(user=request.user)
+    else:
+        scope = selectors.grants_to_decide(user=request.user)
+    grant = scope.filter(pk=grant_id).first()
+    if grant is None:
+        raise Http404
+    action = {"approve": services.grant_approve, "refuse": services.grant_refuse}.get(decision)
+    try:
+        if decision == "revoke":
+            services.grant_revoke(actor=request.user, grant=grant, request=request)
+        elif action is not None:
+            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("customers:grants")
+
+
+@login_required
+@require_POST
+def customer_reassign_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _visible_customer(request, pk)
+    new_owner = (
+        selectors.department_members(department_id=customer.department_id)
+        .filter(pk=request.POST.get("owner") or 0)
+        .first()
+    )
+    if new_owner is None:
+        messages.error(request, _("Choose a member of the customer's department."))
+        return redirect("customers:detail", pk=customer.pk)
+    try:
+        services.customer_reassign_owner(actor=request.user, customer=customer, new_owner=new_owner)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
+    else:
+        messages.success(request, _("Owner changed to %(name)s.") % {"name": new_owner.display_name})
     return redirect("customers:detail", pk=customer.pk)

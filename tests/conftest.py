@@ -63,3 +63,30 @@ def security_officer(department):
 @pytest.fixture
 def customer(clerk):
     return CustomerFactory(actor=clerk)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_the_access_log_triggers():
+    """Django empties the database after each `transaction=True` test with DELETE
+    on SQLite (TRUNCATE on PostgreSQL, which the triggers leave alone). The
+    access log's triggers refuse DELETE, so on SQLite the flush lifts them and
+    puts them back, with the very SQL the migration installs."""
+    from django.db import connection
+
+    from audit import triggers
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if triggers.TABLE in tables:
+            return [*triggers.SQLITE_REMOVE, *statements, *triggers.SQLITE_INSTALL]
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

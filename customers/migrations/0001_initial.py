@@ -4,6 +4,7 @@ import customers.models
 import customers.validators
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 import phonenumber_field.modelfields
 import simple_history.models
 import uuid
@@ -100,7 +101,7 @@ class Migration(migrations.Migration):
                 ('entered_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
                 ('reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reviewed at')),
                 ('second_reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='second review at')),
-                ('created_at', models.DateTimeField(default=customers.models._now, editable=False, verbose_name='created')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -179,7 +180,7 @@ class Migration(migrations.Migration):
                 ('entered_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
                 ('reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reviewed at')),
                 ('second_reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='second review at')),
-                ('created_at', models.DateTimeField(default=customers.models._now, editable=False, verbose_name='created')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('data_key', vault.fields.DataKeyField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='vault.datakey')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='accounts.department', verbose_name='department')),

@@ -88,9 +88,22 @@ class Command(BaseCommand):
         for index in range(customers):
             customer = self._customer(rng, index, users)
             counts[customer.status] = counts.get(customer.status, 0) + 1
+        self._grants(users)
         summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
         self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers ({summary})."))
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
+
+    def _grants(self, users: dict[str, User]) -> None:
+        """clerk1 holds one live grant and waits for a decision on another."""
+        approved = Customer.objects.filter(department__code="retail", status="approved").order_by("id")
+        if approved.count() < 2:
+            return
+        first, second = approved[0], approved[1]
+        grant = services.grant_request(
+            actor=users["clerk1"], customer=first, purpose="客户来电挂失银行卡，需核对完整账号", hours=24
+        )
+        services.grant_approve(actor=users["manager1"], grant=grant, note="同意，24小时")
+        services.grant_request(actor=users["clerk1"], customer=second, purpose="补录纸质档案，需核对证件号码", hours=8)
 
     def _users(self, password: str) -> dict[str, User]:
         departments = {

@@ -9,7 +9,7 @@ form, the admin, the importer and the commands. Values are normalised first
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import phonenumbers
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -167,10 +168,6 @@ class ArchiveSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
-
-
-def _now() -> datetime:
-    return timezone.now()
 
 
 def _normalize_multiline(value: str) -> str:
@@ -345,7 +342,7 @@ class Customer(models.Model):
         editable=False,
     )
     second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=_now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], cascade_delete_history=False)
@@ -354,6 +351,15 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-id"]
+        # Model-level rights held by roles (groups). Which rows a right covers is
+        # decided in customers.selectors: the department, or per-object rows.
+        permissions = [
+            ("view_department_customers", _("See every customer of the department")),
+            ("view_personal_values", _("See the department's personal (S2) values in full")),
+            ("review_customer", _("Decide the department's pending entries")),
+            ("reveal_customer", _("Reveal ID and bank numbers of the department's customers, logged")),
+            ("reassign_owner", _("Hand the department's customers to another owner")),
+        ]
         indexes = [
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),
             models.Index(fields=["bank_account_index"], name="customer_bank_account_bidx"),
@@ -523,3 +529,21 @@ class Customer(models.Model):
 
 def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+class CustomerUserObjectPermission(UserObjectPermissionBase):
+    """Per-object rights (django-guardian, direct foreign key: row filtering is a
+    join). Only what is truly per object lives here — the maker's and the owner's
+    rights — so the table grows with owners, never with department × customers."""
+
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("customer permission of a user")
+
+
+class CustomerGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("customer permission of a group")

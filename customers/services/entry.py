@@ -1,5 +1,4 @@
-"""Every write to a customer record. Views, the admin, imports and commands call
-these; nobody else saves a `Customer`."""
+"""Entry (create, correct, submit) and the review decisions of a customer record."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from customers.models import ArchiveSequence, Customer, Status, Tag, Tier
+from customers.services.ownership import object_rights_grant
 
 EDITABLE_BY_MAKER = (Status.DRAFT, Status.RETURNED)
 
@@ -55,6 +55,7 @@ def customer_create(*, actor: User, fields: Mapping[str, Any], tags: Iterable[Ta
     (customer.archive_no,) = archive_numbers_allocate()
     _save(customer, actor=actor, reason=reason or _("Entered"))
     customer.tags.set(tags)
+    object_rights_grant(customer=customer)
     return customer
 
 

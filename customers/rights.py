@@ -1,0 +1,84 @@
+"""What one user may see and do with customers (SPEC §2), decided in one place.
+
+Rows: `customers.selectors.customers_visible_to`. Fields: `CustomerRights` below.
+Both read rights from roles (group permissions, without the superuser shortcut),
+per-object permissions (django-guardian) and live access grants — never a role
+name tested in a view."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from customers.models import AccessGrant, Customer, Status
+
+
+class CustomerRights:
+    """One viewer's rights on customers, computed once per request."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def live_grants(self) -> dict[int, AccessGrant]:
+        """The viewer's live grants by customer id (one query per request)."""
+        if not self.user.is_authenticated:
+            return {}
+        return {grant.customer_id: grant for grant in AccessGrant.objects.live().filter(grantee=self.user)}
+
+    def _same_department(self, customer: Customer) -> bool:
+        return self.user.department_id is not None and self.user.department_id == customer.department_id
+
+    def deciding(self, customer: Customer) -> bool:
+        """A reviewer of the department looking at someone else's pending entry."""
+        return (
+            customer.status == Status.PENDING
+            and customer.entered_by_id != self.user.pk
+            and self._same_department(customer)
+            and self.user.has_role_permission("customers.review_customer")
+        )
+
+    def sees_personal(self, customer: Customer) -> bool:
+        """S2 in full: maker and owner, the department's manager, a reviewer
+        deciding the entry, and the holder of a live grant."""
+        if self.user.pk in (customer.entered_by_id, customer.owner_id):
+            return True
+        if self._same_department(customer) and self.user.has_role_permission("customers.view_personal_values"):
+            return True
+        return self.deciding(customer) or customer.pk in self.live_grants
+
+    def reveal_basis(self, customer: Customer) -> tuple[str, str] | None:
+        """Why the viewer may reveal an S3 value of `customer`, as (basis, purpose),
+        or None. The purpose of a grant is its written purpose; a manager or a
+        deciding reviewer states one with each reveal."""
+        grant = self.live_grants.get(customer.pk)
+        if grant is not None:
+            return "grant", grant.purpose
+        if self.deciding(customer):
+            return "review", _("Review against the original documents")
+        if self._same_department(customer) and self.user.has_role_permission("customers.reveal_customer"):
+            return "manager", ""
+        return None
+
+    def may_request_grant(self, customer: Customer) -> bool:
+        return (
+            self.user.has_role_permission("customers.request_grant")
+            and customer.pk not in self.live_grants
+            and self.reveal_basis(customer) is None
+        )
+
+    def may_approve_grants_of(self, customer: Customer) -> bool:
+        return self._same_department(customer) and self.user.has_role_permission("customers.approve_grant")
+
+    def may_reassign_owner(self, customer: Customer) -> bool:
+        return self._same_department(customer) and self.user.has_role_permission("customers.reassign_owner")
+
+
+def rights_for(request) -> CustomerRights:
+    """The request's rights object, made once and kept on the request."""
+    rights = getattr(request, "_customer_rights", None)
+    if rights is None:
+        rights = request._customer_rights = CustomerRights(request.user)
+    return rights

@@ -1,0 +1,41 @@
+"""Every write to a customer record and its grants. Views, the admin, imports and
+commands call these; nobody else saves a `Customer` or an `AccessGrant`."""
+
+from customers.services.access import (
+    REVEALABLE,
+    RevealRefused,
+    customer_reveal,
+    grant_approve,
+    grant_refuse,
+    grant_request,
+    grant_revoke,
+)
+from customers.services.entry import (
+    EDITABLE_BY_MAKER,
+    archive_numbers_allocate,
+    customer_approve,
+    customer_create,
+    customer_return,
+    customer_submit,
+    customer_update,
+)
+from customers.services.ownership import customer_reassign_owner, object_rights_grant
+
+__all__ = [
+    "EDITABLE_BY_MAKER",
+    "REVEALABLE",
+    "RevealRefused",
+    "customer_reassign_owner",
+    "customer_reveal",
+    "grant_approve",
+    "grant_refuse",
+    "grant_request",
+    "grant_revoke",
+    "object_rights_grant",
+    "archive_numbers_allocate",
+    "customer_approve",
+    "customer_create",
+    "customer_return",
+    "customer_submit",
+    "customer_update",
+]
