@@ -50,35 +50,47 @@ def trail_entries(
     model: type[models.Model],
     show: Callable[[str, object], str],
 ) -> list[TrailEntry]:
-    """`records` newest first (one page of them); `show(field_name, value)` renders
-    a value as the viewer may see it (masked or not)."""
+    """`records` of one object, newest first (one page of them); each is compared
+    with the next older one. `show(field_name, value)` renders a value as the
+    viewer may see it (masked or not)."""
+    pairs = [(record, records[i + 1] if i + 1 < len(records) else None) for i, record in enumerate(records)]
+    return trail_entries_for_pairs(pairs, model=model, show=show)
+
+
+def trail_entries_for_pairs(
+    pairs: Sequence[tuple[models.Model, models.Model | None]],
+    *,
+    model: type[models.Model],
+    show: Callable[[str, object], str],
+) -> list[TrailEntry]:
+    """Each (version, previous version of the same object or None) as one entry."""
     fields = _diffable_fields(model)
-    entries = []
-    for index, record in enumerate(records):
-        older = records[index + 1] if index + 1 < len(records) else None
-        entry = TrailEntry(
-            when=record.history_date,
-            who=str(record.history_user) if record.history_user_id else str(_("system")),
-            kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
-            reason=record.history_change_reason or "",
-        )
-        for f in fields:
-            label = capfirst(f.verbose_name)
-            if isinstance(f, EncryptedTextField):
-                new_index = getattr(record, f"{f.name}_index")
-                old_index = getattr(older, f"{f.name}_index") if older else ""
-                if new_index != old_index:
-                    entry.changes.append(Change(label, "", "", secret=True))
-                continue
-            new = getattr(record, f.attname)
-            old = getattr(older, f.attname) if older else None
-            if new == old or (older is None and new in (None, "")):
-                continue
-            if f.is_relation:
-                new_shown = str(getattr(record, f.name)) if new is not None else ""
-                old_shown = str(getattr(older, f.name)) if old is not None else ""
-            else:
-                new_shown, old_shown = show(f.name, new), show(f.name, old) if older else ""
-            entry.changes.append(Change(label, old_shown, new_shown))
-        entries.append(entry)
-    return entries
+    return [_entry(record, older, fields, show) for record, older in pairs]
+
+
+def _entry(record, older, fields, show) -> TrailEntry:
+    entry = TrailEntry(
+        when=record.history_date,
+        who=str(record.history_user) if record.history_user_id else str(_("system")),
+        kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
+        reason=record.history_change_reason or "",
+    )
+    for f in fields:
+        label = capfirst(f.verbose_name)
+        if isinstance(f, EncryptedTextField):
+            new_index = getattr(record, f"{f.name}_index")
+            old_index = getattr(older, f"{f.name}_index") if older else ""
+            if new_index != old_index:
+                entry.changes.append(Change(label, "", "", secret=True))
+            continue
+        new = getattr(record, f.attname)
+        old = getattr(older, f.attname) if older else None
+        if new == old or (older is None and new in (None, "")):
+            continue
+        if f.is_relation:
+            new_shown = str(getattr(record, f.name)) if new is not None else ""
+            old_shown = str(getattr(older, f.name)) if old is not None else ""
+        else:
+            new_shown, old_shown = show(f.name, new), show(f.name, old) if older else ""
+        entry.changes.append(Change(label, old_shown, new_shown))
+    return entry

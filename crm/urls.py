@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("customers/", include("customers.urls")),
     path("", customer_views.home, name="home"),
 ]
