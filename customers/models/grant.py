@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 DEFAULT_GRANT_HOURS = 24
@@ -16,10 +17,10 @@ MAX_GRANT_HOURS = 7 * 24
 
 
 class GrantStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    REVOKED = "revoked", _("Revoked")
+    REQUESTED = "requested", pgettext_lazy("grant", "Requested")
+    APPROVED = "approved", pgettext_lazy("grant", "Approved")
+    REFUSED = "refused", pgettext_lazy("grant", "Refused")
+    REVOKED = "revoked", pgettext_lazy("grant", "Revoked")
 
 
 class AccessGrantQuerySet(models.QuerySet):
