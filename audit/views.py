@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +48,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
         ),
         page=page,
     )
+    labels = {f.name: capfirst(f.verbose_name) for f in Customer._meta.fields}
+    for entry in entries:
+        entry.field_label = labels.get(entry.field, entry.field)
     return render(
         request,
         "audit/access_log.html",
