@@ -14,6 +14,13 @@ from django.utils import timezone
 from audit.client import client_address
 from audit.models import GENESIS, AccessLog, AccessLogHead
 
+_CONTROL = dict.fromkeys(range(32)) | {0x7F: None}
+
+
+def _text(value: str) -> str:
+    """Free text as it may be stored: no control characters (PostgreSQL refuses NUL)."""
+    return str(value or "").translate(_CONTROL)[:2000]
+
 
 def _ip_or_none(address: str) -> str | None:
     try:
@@ -43,12 +50,12 @@ def access_log_record(
             id=head.last_id + 1,
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=actor_name or getattr(actor, "username", ""),
+            actor_name=_text(actor_name or getattr(actor, "username", ""))[:150],
             action=action,
             customer_id=getattr(customer, "pk", None),
             customer_archive_no=getattr(customer, "archive_no", "") or "",
-            field=field,
-            purpose=purpose,
+            field=_text(field)[:50],
+            purpose=_text(purpose),
             address=_ip_or_none(client_address(request)),
             detail=detail or {},
             prev_hash=head.last_hash,

@@ -20,7 +20,11 @@ class CustomerForm(forms.ModelForm):
 
     email = forms.CharField(label=capfirst(_("e-mail")), required=False, max_length=254)
     tags = forms.ModelMultipleChoiceField(
-        label=capfirst(_("tags")), queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("tags")),
+        queryset=Tag.objects.all(),
+        to_field_name="name",  # names, not ids: a forged huge id cannot reach the database
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

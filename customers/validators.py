@@ -39,10 +39,15 @@ _FULL_WIDTH_ALNUM = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(
 _FULL_WIDTH_ALNUM[0x3000] = " "
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
+
+
 def normalize_text(value: str | None) -> str:
-    """Full-width letters, digits and spaces made half-width, trimmed, inner runs of
+    """Full-width letters, digits and spaces made half-width, control characters
+    (NUL among them, which PostgreSQL refuses) dropped, trimmed, inner runs of
     white space folded to one space."""
-    return " ".join(unicodedata.normalize("NFC", value or "").translate(_FULL_WIDTH_ALNUM).split())
+    text = unicodedata.normalize("NFC", value or "").translate(_FULL_WIDTH_ALNUM).translate(_CONTROL)
+    return " ".join(text.split())
 
 
 def normalize_code(value: str | None) -> str:
