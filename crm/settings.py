@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "vault",
     "audit",
+    "review",
     "customers",
     "transactions",
     "interactions",

@@ -313,6 +313,8 @@ class Customer(models.Model):
         "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="customers"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # Raised by every change its maker makes: a checker decides the version they saw.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     contact_verified_at = models.DateTimeField(_("contact details verified at"), null=True, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -359,6 +361,7 @@ class Customer(models.Model):
             ("review_customer", _("Decide the department's pending entries")),
             ("reveal_customer", _("Reveal ID and bank numbers of the department's customers, logged")),
             ("reassign_owner", _("Hand the department's customers to another owner")),
+            ("second_approve_customer", _("Give the second approval to the department's key customers")),
         ]
         indexes = [
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),

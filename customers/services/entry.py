@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from customers.models import ArchiveSequence, Customer, Status, Tag, Tier
+from accounts.models import User
+from customers.models import ArchiveSequence, Customer, Status, Tag
+from customers.review import CUSTOMER_REVIEW
 from customers.services.ownership import object_rights_grant
+from review.mechanism import review_approve, review_return
 
 EDITABLE_BY_MAKER = (Status.DRAFT, Status.RETURNED)
 
@@ -73,6 +75,7 @@ def customer_update(
         )
     for name, value in fields.items():
         setattr(customer, name, value)
+    customer.version += 1
     customer.full_clean()
     _save(customer, actor=actor, reason=reason or _("Corrected"))
     if tags is not None:
@@ -101,54 +104,32 @@ def customer_submit(*, actor: User, customer: Customer) -> Customer:
     return customer
 
 
-def _decidable(customer: Customer, *, actor: User) -> Customer:
-    # Row lock: the race is two reviewers deciding the same entry at once.
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if locked.status != Status.PENDING:
-        who = locked.second_reviewed_by or locked.reviewed_by
-        raise ValidationError(
-            _("Already decided by %(who)s: the record is now %(status)s.")
-            % {"who": who.display_name if who else "—", "status": locked.get_status_display()}
-        )
-    if locked.entered_by_id == actor.pk:
-        raise PermissionDenied(_("You entered this record, so someone else must review it."))
-    if not actor.has_role(Role.REVIEWER) and not actor.has_role(Role.MANAGER):
-        raise PermissionDenied(_("Only reviewers decide entries."))
-    if actor.department_id != locked.department_id:
-        raise PermissionDenied(_("Only reviewers of the record's department decide it."))
-    return locked
+def customer_approve(*, actor: User, customer: Customer, version: int | None = None) -> Customer:
+    """Approve a pending entry (for a key customer: the first, then the second of
+    two approvals). `version` is the version the checker saw; by default the one
+    of the instance passed in."""
+    return review_approve(
+        policy=CUSTOMER_REVIEW, obj=customer, actor=actor, version=customer.version if version is None else version
+    )
 
 
-@transaction.atomic
-def customer_approve(*, actor: User, customer: Customer) -> Customer:
-    """Approve a pending entry. A key customer needs a second approval by a
-    department manager who is neither the maker nor the first reviewer."""
-    customer = _decidable(customer, actor=actor)
-    now = timezone.now()
-    if customer.tier == Tier.KEY and customer.reviewed_by_id is not None:
-        if not actor.has_role(Role.MANAGER):
-            raise PermissionDenied(_("A key customer's second approval must come from a department manager."))
-        if actor.pk == customer.reviewed_by_id:
-            raise PermissionDenied(_("The second approval must come from someone other than the first reviewer."))
-        customer.second_reviewed_by, customer.second_reviewed_at = actor, now
-    else:
-        customer.reviewed_by, customer.reviewed_at = actor, now
-    if customer.tier != Tier.KEY or customer.second_reviewed_by_id is not None:
-        customer.status = Status.APPROVED
-        customer.contact_verified_at = now
-    customer.full_clean()
-    _save(customer, actor=actor, reason=_("Approved"))
-    return customer
-
-
-@transaction.atomic
-def customer_return(*, actor: User, customer: Customer, reason: str) -> Customer:
-    """Send a pending entry back to its maker with the reason."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what the maker must correct.")})
-    customer = _decidable(customer, actor=actor)
-    customer.status = Status.RETURNED
-    customer.reviewed_by, customer.reviewed_at = actor, timezone.now()
-    customer.second_reviewed_by = customer.second_reviewed_at = None
-    _save(customer, actor=actor, reason=_("Returned: %(reason)s") % {"reason": reason.strip()})
-    return customer
+def customer_return(
+    *,
+    actor: User,
+    customer: Customer,
+    reason: str = "",
+    field_reasons: dict[str, str] | None = None,
+    version: int | None = None,
+) -> Customer:
+    """Send a pending entry back to its maker, with reasons beside the fields."""
+    unknown = set(field_reasons or {}) - {f.name for f in Customer._meta.fields}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    return review_return(
+        policy=CUSTOMER_REVIEW,
+        obj=customer,
+        actor=actor,
+        version=customer.version if version is None else version,
+        field_reasons=field_reasons or {},
+        note=reason,
+    )
