@@ -38,7 +38,8 @@ class CustomerReview(ReviewPolicy):
             if twin is not None:
                 raise ValidationError(
                     _(
-                        "An approved customer with this ID already exists: %(archive_no)s. Return this entry as a duplicate."
+                        "An approved customer with this ID already exists: %(archive_no)s. "
+                        "Return this entry as a duplicate."
                     )
                     % {"archive_no": twin.archive_no},
                     code="duplicate",
