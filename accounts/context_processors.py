@@ -2,8 +2,16 @@ from django.http import HttpRequest
 
 
 def layout(request: HttpRequest) -> dict:
-    """What the layout bar shows on every page: who is logged in and in which roles."""
+    """What the layout bar shows on every page: who is logged in, in which roles,
+    and — for those who decide entries — how many wait for them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"layout_roles": user.role_labels}
+    context = {"layout_roles": user.role_labels}
+    if user.has_role_permission("customers.review_customer") or user.has_role_permission(
+        "customers.second_approve_customer"
+    ):
+        from customers.selectors import review_queue
+
+        context["review_count"] = review_queue(user=user).count()
+    return context

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("customers/", include("customers.urls")),
+    path("review/", include("customers.review_urls")),
     path("", customer_views.home, name="home"),
 ]

@@ -48,3 +48,20 @@ class CustomerReview(ReviewPolicy):
 
 
 CUSTOMER_REVIEW = CustomerReview()
+
+
+def validation_findings(customer: Customer) -> list[str]:
+    """What the record's own rules say about it now (no database queries), for
+    the review queue and page: a record saved under older rules may fail today's."""
+    from django.utils.text import capfirst
+
+    try:
+        customer.clean_fields(exclude=["archive_no"])
+        customer.clean()
+    except ValidationError as exc:
+        findings = []
+        for field, messages in exc.message_dict.items():
+            label = capfirst(Customer._meta.get_field(field).verbose_name) if field != "__all__" else ""
+            findings += [f"{label}：{message}" if label else message for message in messages]
+        return findings
+    return []

@@ -12,7 +12,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User
 from customers import validators as v
-from customers.models import AccessGrant, Customer, GrantStatus, Status
+from customers.models import AccessGrant, Customer, GrantStatus, Status, Tier
 from vault.crypto import blind_index
 
 ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
@@ -138,3 +138,31 @@ def live_grants_of_department(*, user: User) -> QuerySet[AccessGrant]:
 
 def department_members(*, department_id: int | None) -> QuerySet[User]:
     return User.objects.filter(department_id=department_id, is_active=True).order_by("username")
+
+
+def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:
+    """Entries waiting for this user's decision, oldest first: first approvals for
+    the department's reviewers, second approvals of key customers for its managers;
+    never the user's own entries."""
+    first = user.has_role_permission("customers.review_customer")
+    second = user.has_role_permission("customers.second_approve_customer")
+    if user.department_id is None or not (first or second):
+        return Customer.objects.none()
+    waiting = Q(pk__in=[])
+    if first:
+        waiting |= Q(reviewed_by__isnull=True)
+    if second:
+        waiting |= Q(tier=Tier.KEY, reviewed_by__isnull=False, second_reviewed_by__isnull=True) & ~Q(reviewed_by=user)
+    queue = (
+        Customer.objects.filter(department_id=user.department_id, status=Status.PENDING)
+        .filter(waiting)
+        .exclude(entered_by=user)
+        .select_related("entered_by", "department", "reviewed_by", "data_key")
+    )
+    if kind:
+        queue = queue.filter(kind=kind)
+    if tier:
+        queue = queue.filter(tier=tier)
+    if maker:
+        queue = queue.filter(entered_by__username=maker)
+    return queue.order_by("entered_at", "id")

@@ -1,0 +1,173 @@
+"""The review queue and the review page (SPEC §4 Review)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import selectors, services
+from customers.duplicates import possible_duplicates
+from customers.models import Customer, Kind, Tier
+from customers.presentation import CustomerPresenter
+from customers.review import CUSTOMER_REVIEW, validation_findings
+from customers.rights import rights_for
+from review.mechanism import awaits_second_approval, decisions_of
+
+PAGE_SIZE = 50
+
+
+def _duplicates(request: HttpRequest, customers: list[Customer]) -> tuple[dict, set[int]]:
+    """Possible duplicates of each customer, and which of them the viewer may open
+    (the others are named by archive number only)."""
+    found = possible_duplicates(customers)
+    ids = {d.pk for dups in found.values() for d in dups}
+    visible = set(selectors.customers_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    return found, visible
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in Kind.values else ""
+    tier = request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else ""
+    maker = request.GET.get("maker", "")[:150]
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    queue = selectors.review_queue(user=request.user, kind=kind, tier=tier, maker=maker)
+    rows = list(queue[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    duplicates, openable = _duplicates(request, rows)
+    now = timezone.now()
+    entries = [
+        {
+            "customer": c,
+            "waiting": now - c.entered_at if c.entered_at else None,
+            "second": awaits_second_approval(CUSTOMER_REVIEW, c),
+            "findings": validation_findings(c),
+            "duplicates": duplicates.get(c.pk, []),
+        }
+        for c in rows
+    ]
+    return render(
+        request,
+        "customers/review_queue.html",
+        {
+            "entries": entries,
+            "page": page,
+            "has_next": has_next,
+            "kind": kind,
+            "tier": tier,
+            "maker": maker,
+            "openable": openable,
+            "kinds": Kind.choices,
+            "tiers": Tier.choices,
+        },
+    )
+
+
+def _queued(request: HttpRequest, pk: int) -> Customer:
+    customer = selectors.review_queue(user=request.user).filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@login_required
+def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _queued(request, pk)
+    rights = rights_for(request)
+    presenter = CustomerPresenter(customer, rights)
+    reveal_basis = rights.reveal_basis(customer)
+    duplicates, openable = _duplicates(request, [customer])
+    return render(
+        request,
+        "customers/review_page.html",
+        {
+            "customer": customer,
+            "presenter": presenter,
+            "second": awaits_second_approval(CUSTOMER_REVIEW, customer),
+            "findings": validation_findings(customer),
+            "duplicates": duplicates.get(customer.pk, []),
+            "openable": openable,
+            "decisions": decisions_of(customer)[:20],
+            "reveal_basis": reveal_basis[0] if reveal_basis else "",
+            "revealable": services.REVEALABLE,
+            "reasons": request.session.pop(f"review-reasons-{customer.pk}", {}),
+        },
+    )
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
+    customer = Customer.objects.filter(pk=pk).first()
+    if customer is None or not selectors.customers_visible_to(request.user).filter(pk=pk).exists():
+        raise Http404
+    try:
+        decide(customer)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("review:page", pk=pk) if selectors.review_queue(user=request.user).filter(pk=pk) else redirect(
+            "review:queue"
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("customers:detail", pk=pk)
+    return redirect("review:queue")
+
+
+@login_required
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(customer: Customer) -> None:
+        decided = services.customer_approve(actor=request.user, customer=customer, version=_version(request))
+        if decided.status == "approved":
+            messages.success(request, _("%(archive_no)s approved.") % {"archive_no": decided.archive_no})
+        else:
+            messages.success(
+                request,
+                _("%(archive_no)s: first approval given; it now waits for a manager's second approval.")
+                % {"archive_no": decided.archive_no},
+            )
+
+    return _decide(request, pk, decide)
+
+
+@login_required
+@require_POST
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    field_names = {f.name for f in Customer._meta.fields}
+    reasons = {
+        key.removeprefix("reason_"): value[:500]
+        for key, value in request.POST.items()
+        if key.startswith("reason_") and key.removeprefix("reason_") in field_names and value.strip()
+    }
+
+    def decide(customer: Customer) -> None:
+        try:
+            services.customer_return(
+                actor=request.user,
+                customer=customer,
+                reason=request.POST.get("note", "")[:2000],
+                field_reasons=reasons,
+                version=_version(request),
+            )
+        except ValidationError:
+            request.session[f"review-reasons-{customer.pk}"] = reasons
+            raise
+        messages.success(request, _("%(archive_no)s returned to its maker.") % {"archive_no": customer.archive_no})
+
+    return _decide(request, pk, decide)
