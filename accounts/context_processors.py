@@ -11,7 +11,7 @@ def layout(request: HttpRequest) -> dict:
     if user.has_role_permission("customers.review_customer") or user.has_role_permission(
         "customers.second_approve_customer"
     ):
-        from customers.selectors import review_queue
+        from customers.selectors import review_waiting_count
 
-        context["review_count"] = review_queue(user=user).count()
+        context["review_count"] = review_waiting_count(user=user)
     return context

@@ -66,3 +66,14 @@ def possible_duplicates(customers: Sequence[Customer]) -> dict[int, list[Duplica
                 if pk != other.pk:
                     found[pk].append(Duplicate(other.pk, other.archive_no, other.status, rule))
     return dict(found)
+
+
+def duplicates_for_viewer(user, customers: Sequence[Customer]) -> tuple[dict[int, list[Duplicate]], set[int]]:
+    """Possible duplicates of each customer, and which of them `user` may open;
+    the others are named by archive number only (SPEC §2: no peeking by link)."""
+    from customers.selectors import customers_visible_to
+
+    found = possible_duplicates(customers)
+    ids = {d.pk for dups in found.values() for d in dups}
+    openable = set(customers_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return found, openable

@@ -117,3 +117,12 @@ class GrantRequestForm(forms.Form):
         initial=DEFAULT_GRANT_HOURS,
         widget=forms.NumberInput(attrs={"class": "input"}),
     )
+
+
+class ChangeReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=200,
+        help_text=_("What happened, and which document shows it (for example: new ID card issued 2026-05-01)."),
+        widget=forms.TextInput(attrs={"class": "input"}),
+    )

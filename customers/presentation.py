@@ -122,9 +122,11 @@ class Row:
 class CustomerPresenter:
     """One customer as one viewer may see it."""
 
-    def __init__(self, customer: Customer, rights: CustomerRights) -> None:
+    def __init__(self, customer: Customer, rights: CustomerRights, *, personal: bool = False) -> None:
+        """`personal=True` shows S2 in full where the viewer's role on something
+        else (deciding a change of this customer) allows it."""
         self.customer = customer
-        self.personal = rights.sees_personal(customer)
+        self.personal = personal or rights.sees_personal(customer)
 
     def show(self, name: str, raw: object) -> str:
         """A raw value of field `name` as this viewer may see it."""
@@ -165,6 +167,17 @@ class CustomerPresenter:
             if rows:
                 sections.append((key, title, rows))
         return sections
+
+    def difference(self, proposed: dict) -> list[tuple[str, str, str, str, bool]]:
+        """(name, label, old, new, masked) for each proposed value, as this viewer may see them."""
+        rows = []
+        for name, new in proposed.items():
+            label = capfirst(Customer._meta.get_field(name).verbose_name)
+            if name == "tags":
+                rows.append((name, label, self.value("tags"), "、".join(new), False))
+            else:
+                rows.append((name, label, self.value(name), self.show(name, new), self.is_masked(name)))
+        return rows
 
 
 _MASKED_VIEW = CustomerPresenter.__new__(CustomerPresenter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from customers.models import Customer, Status, Tier
+from customers.models import ChangeRequest, Customer, Status, Tier
 from customers.rights import CustomerRights
 from review.mechanism import ReviewPolicy
 
@@ -48,6 +48,41 @@ class CustomerReview(ReviewPolicy):
 
 
 CUSTOMER_REVIEW = CustomerReview()
+
+
+class ChangeReview(ReviewPolicy):
+    """A change request is decided like an entry, by the customer's department;
+    a change of a key customer (or one that makes it key) needs a second approval."""
+
+    model = ChangeRequest
+
+    def may_review(self, actor, change: ChangeRequest) -> bool:
+        return (
+            actor.department_id is not None
+            and actor.department_id == change.customer.department_id
+            and actor.pk != change.entered_by_id
+            and actor.has_role_permission("customers.review_customer")
+        )
+
+    def needs_second_approval(self, change: ChangeRequest) -> bool:
+        from customers.services.changes import proposed_values
+
+        return change.customer.tier == Tier.KEY or proposed_values(change).get("tier") == Tier.KEY
+
+    def may_second_approve(self, actor, change: ChangeRequest) -> bool:
+        return (
+            actor.department_id == change.customer.department_id
+            and actor.pk not in (change.entered_by_id, change.reviewed_by_id)
+            and actor.has_role_permission("customers.second_approve_customer")
+        )
+
+    def on_approved(self, change: ChangeRequest, *, actor, now) -> None:
+        from customers.services.changes import change_request_apply
+
+        change_request_apply(change, actor=actor)
+
+
+CHANGE_REVIEW = ChangeReview()
 
 
 def validation_findings(customer: Customer) -> list[str]:

@@ -12,23 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers import selectors, services
-from customers.duplicates import possible_duplicates
-from customers.models import Customer, Kind, Tier
+from customers.duplicates import duplicates_for_viewer
+from customers.models import ChangeRequest, ChangeStatus, Customer, Kind, Tier
 from customers.presentation import CustomerPresenter
 from customers.review import CUSTOMER_REVIEW, validation_findings
 from customers.rights import rights_for
 from review.mechanism import awaits_second_approval, decisions_of
 
 PAGE_SIZE = 50
-
-
-def _duplicates(request: HttpRequest, customers: list[Customer]) -> tuple[dict, set[int]]:
-    """Possible duplicates of each customer, and which of them the viewer may open
-    (the others are named by archive number only)."""
-    found = possible_duplicates(customers)
-    ids = {d.pk for dups in found.values() for d in dups}
-    visible = set(selectors.customers_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    return found, visible
 
 
 @login_required
@@ -43,7 +34,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.review_queue(user=request.user, kind=kind, tier=tier, maker=maker)
     rows = list(queue[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    duplicates, openable = _duplicates(request, rows)
+    duplicates, openable = duplicates_for_viewer(request.user, rows)
     now = timezone.now()
     entries = [
         {
@@ -60,6 +51,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "customers/review_queue.html",
         {
             "entries": entries,
+            "changes": selectors.change_queue(user=request.user)[:PAGE_SIZE] if page == 1 else [],
             "page": page,
             "has_next": has_next,
             "kind": kind,
@@ -85,7 +77,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     rights = rights_for(request)
     presenter = CustomerPresenter(customer, rights)
     reveal_basis = rights.reveal_basis(customer)
-    duplicates, openable = _duplicates(request, [customer])
+    duplicates, openable = duplicates_for_viewer(request.user, [customer])
     return render(
         request,
         "customers/review_page.html",
@@ -120,8 +112,10 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("review:page", pk=pk) if selectors.review_queue(user=request.user).filter(pk=pk) else redirect(
-            "review:queue"
+        return (
+            redirect("review:page", pk=pk)
+            if selectors.review_queue(user=request.user).filter(pk=pk)
+            else redirect("review:queue")
         )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -149,12 +143,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
-    field_names = {f.name for f in Customer._meta.fields}
-    reasons = {
-        key.removeprefix("reason_"): value[:500]
-        for key, value in request.POST.items()
-        if key.startswith("reason_") and key.removeprefix("reason_") in field_names and value.strip()
-    }
+    reasons = _field_reasons(request)
 
     def decide(customer: Customer) -> None:
         try:
@@ -171,3 +160,61 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(archive_no)s returned to its maker.") % {"archive_no": customer.archive_no})
 
     return _decide(request, pk, decide)
+
+
+def _field_reasons(request: HttpRequest) -> dict[str, str]:
+    field_names = {f.name for f in Customer._meta.fields} | {"tags"}
+    return {
+        key.removeprefix("reason_"): value[:500]
+        for key, value in request.POST.items()
+        if key.startswith("reason_") and key.removeprefix("reason_") in field_names and value.strip()
+    }
+
+
+def _decide_change(request: HttpRequest, pk: int, decide) -> HttpResponse:
+    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    try:
+        decide(change)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+        return redirect("customers:change", pk=pk)
+    return redirect("review:queue")
+
+
+@login_required
+@require_POST
+def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(change: ChangeRequest) -> None:
+        decided = services.change_request_approve(actor=request.user, change=change)
+        if decided.status == ChangeStatus.APPROVED:
+            messages.success(
+                request,
+                _("Change %(number)s approved and applied to %(archive_no)s.")
+                % {"number": decided.number, "archive_no": decided.customer.archive_no},
+            )
+        else:
+            messages.success(
+                request,
+                _("Change %(number)s: first approval given; it now waits for a manager's second approval.")
+                % {"number": decided.number},
+            )
+
+    return _decide_change(request, pk, decide)
+
+
+@login_required
+@require_POST
+def change_return(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(change: ChangeRequest) -> None:
+        services.change_request_return(
+            actor=request.user,
+            change=change,
+            reason=request.POST.get("note", "")[:2000],
+            field_reasons=_field_reasons(request),
+        )
+        messages.success(request, _("Change %(number)s returned to its maker.") % {"number": change.number})
+
+    return _decide_change(request, pk, decide)

@@ -6,13 +6,15 @@ import re
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User
 from customers import validators as v
-from customers.models import AccessGrant, Customer, GrantStatus, Status, Tier
+from customers.models import AccessGrant, ChangeRequest, ChangeStatus, Customer, GrantStatus, Status, Tier
+from review.models import ReviewDecision
 from vault.crypto import blind_index
 
 ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
@@ -105,7 +107,25 @@ def my_work(*, user: User) -> dict[str, QuerySet[Customer]]:
         "to_correct": mine.filter(status__in=[Status.DRAFT, Status.RETURNED]).order_by("-updated_at")[:50],
         "waiting": mine.filter(status=Status.PENDING).order_by("entered_at")[:50],
         "recent": mine.exclude(status__in=[Status.DRAFT, Status.RETURNED, Status.PENDING]).order_by("-updated_at")[:20],
+        "changes": ChangeRequest.objects.filter(entered_by=user)
+        .select_related("customer", "reviewed_by", "second_reviewed_by")
+        .order_by("-entered_at")[:20],
     }
+
+
+def latest_decisions(objects) -> dict[int, ReviewDecision]:
+    """The newest review decision of each object (all of one model), by pk: what
+    "my work" tells a maker about their entries. One query."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    decisions = ReviewDecision.objects.filter(
+        content_type=ContentType.objects.get_for_model(objects[0]), object_id__in=[o.pk for o in objects]
+    ).select_related("actor")
+    latest: dict[int, ReviewDecision] = {}
+    for decision in decisions:  # newest first (the model's ordering)
+        latest.setdefault(decision.object_id, decision)
+    return latest
 
 
 def grants_of(*, user: User) -> QuerySet[AccessGrant]:
@@ -138,6 +158,45 @@ def live_grants_of_department(*, user: User) -> QuerySet[AccessGrant]:
 
 def department_members(*, department_id: int | None) -> QuerySet[User]:
     return User.objects.filter(department_id=department_id, is_active=True).order_by("username")
+
+
+def changes_visible_to(user: User) -> QuerySet[ChangeRequest]:
+    """Change requests a user may open: their own, and — for the department's
+    reviewers and managers — the department's."""
+    mine = Q(entered_by=user)
+    if user.department_id is not None and (
+        user.has_role_permission("customers.review_customer")
+        or user.has_role_permission("customers.view_department_customers")
+    ):
+        mine |= Q(customer__department_id=user.department_id)
+    return ChangeRequest.objects.filter(mine).select_related(
+        "customer", "customer__data_key", "data_key", "entered_by", "reviewed_by", "second_reviewed_by"
+    )
+
+
+def change_queue(*, user: User) -> QuerySet[ChangeRequest]:
+    """Change requests waiting for this user's decision, oldest first (the same
+    rules as entries: first approvals for reviewers, second ones for managers)."""
+    first = user.has_role_permission("customers.review_customer")
+    second = user.has_role_permission("customers.second_approve_customer")
+    if user.department_id is None or not (first or second):
+        return ChangeRequest.objects.none()
+    waiting = Q(pk__in=[])
+    if first:
+        waiting |= Q(reviewed_by__isnull=True)
+    if second:
+        waiting |= Q(reviewed_by__isnull=False, second_reviewed_by__isnull=True) & ~Q(reviewed_by=user)
+    return (
+        ChangeRequest.objects.filter(customer__department_id=user.department_id, status=ChangeStatus.PENDING)
+        .filter(waiting)
+        .exclude(entered_by=user)
+        .select_related("customer", "entered_by", "reviewed_by")
+        .order_by("entered_at", "id")
+    )
+
+
+def review_waiting_count(*, user: User) -> int:
+    return review_queue(user=user).count() + change_queue(user=user).count()
 
 
 def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:

@@ -8,10 +8,13 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_update, name="update"),
+    path("<int:pk>/confirm/", views.customer_confirm, name="confirm"),
     path("<int:pk>/submit/", views.customer_submit, name="submit"),
     path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
     path("<int:pk>/owner/", views.customer_reassign_owner, name="reassign_owner"),
     path("<int:pk>/grants/new/", views.grant_request, name="grant_request"),
+    path("changes/<int:pk>/", views.change_detail, name="change"),
+    path("changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
     path("grants/", views.grants, name="grants"),
     path("grants/<int:grant_id>/<str:decision>/", views.grant_decide, name="grant_decide"),
 ]

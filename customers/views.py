@@ -16,10 +16,13 @@ from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
 from customers import selectors, services
-from customers.forms import CustomerForm, GrantRequestForm
-from customers.models import Customer
+from customers.duplicates import duplicates_for_viewer
+from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
+from customers.models import ChangeStatus, Customer
 from customers.presentation import CustomerPresenter
+from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
+from review.mechanism import awaits_second_approval, decisions_of, latest_return
 
 SENSITIVE = ("id_number", "bank_account")
 
@@ -34,7 +37,11 @@ def _visible_customer(request: HttpRequest, pk: int) -> Customer:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "customers/home.html", selectors.my_work(user=request.user))
+    work = selectors.my_work(user=request.user)
+    work["to_correct"] = list(work["to_correct"])
+    work["recent"] = list(work["recent"])
+    work["decisions"] = selectors.latest_decisions(work["to_correct"] + work["recent"])
+    return render(request, "customers/home.html", work)
 
 
 @login_required
@@ -61,15 +68,23 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Saved as draft %(archive_no)s.") % {"archive_no": customer.archive_no})
-            return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": None})
+            messages.success(
+                request,
+                _("Saved as draft %(archive_no)s. Check the summary, then confirm to send it for review.")
+                % {"archive_no": customer.archive_no},
+            )
+            return redirect("customers:confirm", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": None, "reasons": {}})
 
 
 @login_required
 @sensitive_post_parameters(*SENSITIVE)
 def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The maker corrects a draft or a returned entry; the maker or owner of an
+    approved record proposes a change of it, which goes through review."""
     customer = _visible_customer(request, pk)
+    if services.may_request_change(request.user, customer):
+        return _change_request(request, customer)
     if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
         messages.error(request, _("Only the maker can edit a draft or a returned entry."))
         return redirect("customers:detail", pk=customer.pk)
@@ -82,9 +97,116 @@ def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Changes saved."))
+            messages.success(request, _("Changes saved. Check the summary, then confirm to send it for review."))
+            return redirect("customers:confirm", pk=customer.pk)
+    returned = latest_return(customer)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "returned": returned,
+            "reasons": returned.field_reasons if returned else {},
+        },
+    )
+
+
+def _change_request(request: HttpRequest, customer: Customer) -> HttpResponse:
+    pending = customer.change_requests.filter(status=ChangeStatus.PENDING).first()
+    if pending is not None:
+        messages.info(request, _("A change of this customer already waits for review."))
+        return redirect("customers:change", pk=pending.pk)
+    form = CustomerForm(request.POST or None, instance=customer)
+    reason_form = ChangeReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and reason_form.is_valid():
+        try:
+            change = services.change_request_create(
+                actor=request.user,
+                customer=customer,
+                fields=form.model_values(),
+                tags=form.cleaned_data["tags"],
+                reason=reason_form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+                reason_form.add_error("reason", exc.error_dict.pop("reason"))
+            if not hasattr(exc, "error_dict") or exc.error_dict:
+                form.add_error(None, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+        else:
+            messages.success(
+                request,
+                _("Change %(number)s sent for review. The record keeps its values until the change is approved.")
+                % {"number": change.number},
+            )
+            return redirect("customers:change", pk=change.pk)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": customer, "reason_form": reason_form, "reasons": {}},
+    )
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A change request: the difference it proposes, its decisions, and — for a
+    reviewer who may decide it — the decision form."""
+    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    deciding = selectors.change_queue(user=request.user).filter(pk=pk).exists()
+    presenter = CustomerPresenter(change.customer, rights_for(request), personal=deciding)
+    return render(
+        request,
+        "customers/change_detail.html",
+        {
+            "change": change,
+            "customer": change.customer,
+            "difference": presenter.difference(services.proposed_values(change)),
+            "deciding": deciding,
+            "second": deciding and awaits_second_approval(CHANGE_REVIEW, change),
+            "decisions": decisions_of(change)[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    try:
+        services.change_request_withdraw(actor=request.user, change=change)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Change %(number)s withdrawn.") % {"number": change.number})
+    return redirect("customers:change", pk=change.pk)
+
+
+@login_required
+def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step two of entry: exactly what will be submitted, as stored (normalised),
+    with possible duplicates; the maker confirms or goes back to the form."""
+    customer = _visible_customer(request, pk)
+    if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
+        return redirect("customers:detail", pk=customer.pk)
+    duplicates, openable = duplicates_for_viewer(request.user, [customer])
+    return render(
+        request,
+        "customers/customer_confirm.html",
+        {
+            "customer": customer,
+            "presenter": CustomerPresenter(customer, rights_for(request)),
+            "duplicates": duplicates.get(customer.pk, []),
+            "openable": openable,
+            "findings": validation_findings(customer),
+        },
+    )
 
 
 @login_required
@@ -103,6 +225,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "presenter": presenter,
             "trail": trail,
             "can_edit": customer.entered_by_id == request.user.pk and customer.status in services.EDITABLE_BY_MAKER,
+            "can_request_change": services.may_request_change(request.user, customer),
+            "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": services.REVEALABLE,
             "live_grant": rights.live_grants.get(customer.pk),
@@ -129,7 +253,10 @@ def customer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Submitted for review."))
+        messages.success(
+            request, _("%(archive_no)s submitted: it now waits for review.") % {"archive_no": customer.archive_no}
+        )
+        return redirect("home")
     return redirect("customers:detail", pk=customer.pk)
 
 

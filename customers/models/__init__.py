@@ -1,5 +1,6 @@
 """The customers app's models: the record itself and the access grants on it."""
 
+from customers.models.change import ChangeRequest, ChangeStatus
 from customers.models.customer import (
     GUARDIAN_CONSENT_BELOW_AGE,
     INDIVIDUAL_ONLY,
@@ -36,6 +37,8 @@ __all__ = [
     "TEXT_FIELDS",
     "AccessGrant",
     "ArchiveSequence",
+    "ChangeRequest",
+    "ChangeStatus",
     "CreditStatus",
     "Customer",
     "CustomerGroupObjectPermission",

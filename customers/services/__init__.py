@@ -10,6 +10,14 @@ from customers.services.access import (
     grant_request,
     grant_revoke,
 )
+from customers.services.changes import (
+    change_request_approve,
+    change_request_create,
+    change_request_return,
+    change_request_withdraw,
+    may_request_change,
+    proposed_values,
+)
 from customers.services.entry import (
     EDITABLE_BY_MAKER,
     archive_numbers_allocate,
@@ -25,6 +33,12 @@ __all__ = [
     "EDITABLE_BY_MAKER",
     "REVEALABLE",
     "RevealRefused",
+    "change_request_approve",
+    "change_request_create",
+    "change_request_return",
+    "change_request_withdraw",
+    "may_request_change",
+    "proposed_values",
     "customer_reassign_owner",
     "customer_reveal",
     "grant_approve",

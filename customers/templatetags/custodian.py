@@ -1,4 +1,6 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -7,3 +9,14 @@ register = template.Library()
 def get_item(mapping, key):
     """`{{ reasons|get_item:row.name }}`: a value of a dict by a variable key."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def field_label(name):
+    """A customer field's label from its name (return reasons are kept by name)."""
+    from customers.models import Customer
+
+    try:
+        return capfirst(Customer._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name

@@ -36,7 +36,7 @@ def test_clerk_corrects_a_wrong_id_checksum_and_sees_the_masked_id_on_the_record
     page.fill("#id_retention_until", "2031-01-02")
     # Organization fields are hidden for an individual.
     assert page.locator("#id_contact_person").is_hidden()
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存并核对").click()
 
     error = page.get_by_test_id("error-id_number")
     assert "校验码" in error.inner_text()
@@ -45,13 +45,17 @@ def test_clerk_corrects_a_wrong_id_checksum_and_sees_the_masked_id_on_the_record
     assert not Customer.objects.exists()
 
     page.fill("#id_id_number", number)
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存并核对").click()
 
-    page.wait_for_url(re.compile(r"/customers/\d+/$"))
+    # Step two: the summary of what will be submitted, as stored.
+    page.wait_for_url(re.compile(r"/customers/\d+/confirm/$"))
     customer = Customer.objects.get()
     assert page.get_by_test_id("archive-no").inner_text() == customer.archive_no
     masked = page.get_by_test_id("value-id_number").inner_text()
     assert masked == f"{number[:3]}{'*' * 11}{number[-4:]}"
+    assert page.get_by_test_id("value-mobile").inner_text() == "+86 138 1234 5678"  # normalised
     assert number not in page.content()
+
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
     assert page.get_by_test_id("age").is_visible()
     assert "新建" in page.get_by_test_id("history").inner_text()

@@ -90,8 +90,13 @@ def test_authorization_matrix_for_every_customer_url(client, request, records, p
             assert customer.name not in detail.content.decode()
 
         edit = client.get(reverse("customers:update", args=[customer.pk]))
-        editable = visible and persona == "clerk" and key == "draft"
+        # The maker edits a draft; an approved record's edit is a change request.
+        editable = visible and persona == "clerk" and key in ("draft", "approved")
         assert edit.status_code == (200 if editable else 302 if visible else hidden), (persona, key, "edit")
+
+        confirm = client.get(reverse("customers:confirm", args=[customer.pk]))
+        confirmable = visible and persona == "clerk" and key == "draft"
+        assert confirm.status_code == (200 if confirmable else 302 if visible else hidden), (persona, key, "confirm")
 
         reveal = client.post(
             reverse("customers:reveal", args=[customer.pk, "id_number"]),

@@ -48,11 +48,11 @@ def test_an_invalid_submission_shows_the_error_beside_the_field_and_keeps_every_
 
 
 @pytest.mark.django_db
-def test_a_valid_submission_saves_a_draft_and_shows_the_record_masked(clerk_client, clerk):
+def test_a_valid_submission_saves_a_draft_and_shows_the_summary_masked(clerk_client, clerk):
     number = make_resident_id()
     response = clerk_client.post(reverse("customers:create"), {**GOOD_FORM, "id_number": number}, follow=True)
     customer = Customer.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("customers:detail", args=[customer.pk])
+    assert response.redirect_chain[-1][0] == reverse("customers:confirm", args=[customer.pk])
     assert customer.status == Status.DRAFT
     assert customer.entered_by == clerk and customer.owner == clerk
     html = response.content.decode()

@@ -1,0 +1,169 @@
+"""Change requests: how an approved customer is changed (SPEC §4 Changes)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from customers.models import ChangeRequest, ChangeStatus, Customer, Status, Tag
+from customers.presentation import FORM_AND_DETAIL_FIELDS
+from customers.review import CHANGE_REVIEW
+from review.mechanism import review_approve, review_return
+
+CHANGEABLE_FIELDS = tuple(sorted(FORM_AND_DETAIL_FIELDS - {"tags"}))
+TAGS = "tags"
+
+
+def _serialise(customer: Customer, name: str) -> str:
+    if name in Customer.S3_FIELDS:
+        return str(getattr(customer, name) or "")
+    return Customer._meta.get_field(name).value_to_string(customer)
+
+
+def _deserialise(name: str, text: str) -> Any:
+    field = Customer._meta.get_field(name)
+    if name in Customer.S3_FIELDS:
+        return text
+    if text in ("", "None") and field.null:
+        return None
+    return field.to_python(text)
+
+
+def may_request_change(actor: User, customer: Customer) -> bool:
+    """Maker or owner of an approved record, holding the right to change records."""
+    return (
+        customer.status == Status.APPROVED
+        and actor.pk in (customer.entered_by_id, customer.owner_id)
+        and actor.has_role_permission("customers.change_customer")
+    )
+
+
+@transaction.atomic
+def change_request_create(
+    *, actor: User, customer: Customer, fields: Mapping[str, Any], tags: Iterable[Tag] | None = None, reason: str
+) -> ChangeRequest:
+    """Propose new values for an approved customer. The values are validated by
+    the customer's own rules now, and again when the change is applied."""
+    # Row lock: the race is two proposals for one customer, or one crossing its approval.
+    current = Customer.objects.select_for_update().get(pk=customer.pk)
+    if current.status in (Status.ARCHIVED, Status.DESTROYED):
+        raise ValidationError(
+            _("This record is %(status)s and can no longer be changed.") % {"status": current.get_status_display()},
+            code="closed",
+        )
+    if current.status != Status.APPROVED:
+        raise ValidationError(_("Only an approved record is changed through a change request."), code="not_approved")
+    if not may_request_change(actor, current):
+        raise PermissionDenied(_("Only the record's maker or owner may ask for a change."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record changes (for example: the customer moved).")})
+    if ChangeRequest.objects.filter(customer=current, status=ChangeStatus.PENDING).exists():
+        raise ValidationError(
+            _("A change of this customer already waits for review; wait for its decision first."), code="pending"
+        )
+    candidate = Customer.objects.get(pk=current.pk)
+    for name, value in fields.items():
+        if name not in CHANGEABLE_FIELDS:
+            raise ValidationError(_("Unknown fields: %(names)s.") % {"names": name})
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["archive_no"])
+    changed = [name for name in CHANGEABLE_FIELDS if _serialise(candidate, name) != _serialise(current, name)]
+    proposal = {name: _serialise(candidate, name) for name in changed}
+    if tags is not None:
+        new_tags = sorted(tag.name for tag in tags)
+        if new_tags != sorted(current.tags.values_list("name", flat=True)):
+            changed.append(TAGS)
+            proposal[TAGS] = new_tags
+    if not changed:
+        raise ValidationError(_("Nothing was changed, so there is nothing to review."), code="unchanged")
+    try:
+        with transaction.atomic():
+            return ChangeRequest.objects.create(
+                customer=current,
+                base_version=current.version,
+                proposal=json.dumps(proposal, ensure_ascii=False),
+                changed_fields=changed,
+                reason=reason[:200],
+                entered_by=actor,
+                entered_at=timezone.now(),
+            )
+    except IntegrityError as exc:  # the partial unique constraint: one pending change per customer
+        raise ValidationError(_("A change of this customer already waits for review."), code="pending") from exc
+
+
+def proposed_values(change: ChangeRequest) -> dict[str, Any]:
+    """The proposal as Python values, by field name (`tags`: a list of names)."""
+    raw = json.loads(str(change.proposal))
+    return {name: (text if name == TAGS else _deserialise(name, text)) for name, text in raw.items()}
+
+
+def change_request_apply(change: ChangeRequest, *, actor: User) -> Customer:
+    """Write an approved proposal into its customer. Called by the review mechanism
+    inside the approving transaction, so the change and the decision land together."""
+    customer = Customer.objects.select_for_update().get(pk=change.customer_id)
+    if customer.status != Status.APPROVED:
+        raise ValidationError(
+            _("The customer is %(status)s now; this change can no longer be applied. Return it.")
+            % {"status": customer.get_status_display()},
+            code="closed",
+        )
+    if customer.version != change.base_version:
+        raise ValidationError(
+            _("The customer changed after this request was made; return it so that it is made again."),
+            code="stale",
+        )
+    values = proposed_values(change)
+    tags = values.pop(TAGS, None)
+    for name, value in values.items():
+        setattr(customer, name, value)
+    customer.version += 1
+    customer.full_clean(exclude=["archive_no"])
+    checkers = [u.display_name for u in (change.reviewed_by, actor) if u is not None]
+    customer._history_user = actor
+    customer._change_reason = _("Change %(number)s requested by %(maker)s, approved by %(checkers)s: %(reason)s") % {
+        "number": change.number,
+        "maker": change.entered_by.display_name,
+        "checkers": "、".join(dict.fromkeys(checkers)),
+        "reason": change.reason,
+    }
+    customer.save()
+    if tags is not None:
+        customer.tags.set(Tag.objects.filter(name__in=tags))
+    return customer
+
+
+def change_request_approve(*, actor: User, change: ChangeRequest) -> ChangeRequest:
+    return review_approve(policy=CHANGE_REVIEW, obj=change, actor=actor, version=change.version)
+
+
+def change_request_return(
+    *, actor: User, change: ChangeRequest, reason: str = "", field_reasons: Mapping[str, str] | None = None
+) -> ChangeRequest:
+    return review_return(
+        policy=CHANGE_REVIEW,
+        obj=change,
+        actor=actor,
+        version=change.version,
+        field_reasons=field_reasons or {},
+        note=reason,
+    )
+
+
+@transaction.atomic
+def change_request_withdraw(*, actor: User, change: ChangeRequest) -> ChangeRequest:
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.entered_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who asked for a change can withdraw it."))
+    if change.status != ChangeStatus.PENDING:
+        raise ValidationError(_("This change was already decided."), code="decided")
+    change.status = ChangeStatus.WITHDRAWN
+    change.save(update_fields=["status"])
+    return change
