@@ -89,6 +89,7 @@ class Command(BaseCommand):
             customer = self._customer(rng, index, users)
             counts[customer.status] = counts.get(customer.status, 0) + 1
         self._grants(users)
+        self._change_request(users)
         summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
         self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers ({summary})."))
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
@@ -104,6 +105,22 @@ class Command(BaseCommand):
         )
         services.grant_approve(actor=users["manager1"], grant=grant, note="同意，24小时")
         services.grant_request(actor=users["clerk1"], customer=second, purpose="补录纸质档案，需核对证件号码", hours=8)
+
+    def _change_request(self, users: dict[str, User]) -> None:
+        """clerk1 asks to change an approved record: it waits in reviewer1's queue."""
+        customer = (
+            Customer.objects.filter(entered_by=users["clerk1"], status="approved", kind="individual")
+            .exclude(tier=Tier.KEY)
+            .order_by("id")
+            .first()
+        )
+        if customer is not None:
+            services.change_request_create(
+                actor=users["clerk1"],
+                customer=customer,
+                fields={"occupation": "律师", "address": "朝阳区建国路88号院3号楼1201"},
+                reason="客户来电告知更换工作并搬家，已收到新的住址证明",
+            )
 
     def _users(self, password: str) -> dict[str, User]:
         departments = {
@@ -148,9 +165,14 @@ class Command(BaseCommand):
             return customer  # pending
         reviewer = users["reviewer1"] if clerk.department.code == "retail" else users["reviewer2"]
         if step == 2:
-            return services.customer_return(actor=reviewer, customer=customer, reason="证件号码与原件不符，请核对")
+            return services.customer_return(
+                actor=reviewer,
+                customer=customer,
+                reason="请对照身份证原件更正后重新提交",
+                field_reasons={"id_number": "证件号码与原件不符，请核对", "address": "地址缺少门牌号"},
+            )
         customer = services.customer_approve(actor=reviewer, customer=customer)
-        if customer.tier == Tier.KEY:
+        if customer.tier == Tier.KEY and step != 3:  # step 3 waits for a manager's second approval
             manager = users["manager1"] if clerk.department.code == "retail" else users["manager2"]
             customer = services.customer_approve(actor=manager, customer=customer)
         return customer
