@@ -10,5 +10,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("customers/", include("customers.urls")),
     path("review/", include("customers.review_urls")),
+    path("transactions/", include("transactions.urls")),
     path("", customer_views.home, name="home"),
 ]

@@ -18,6 +18,7 @@ from customers.presentation import CustomerPresenter
 from customers.review import CUSTOMER_REVIEW, validation_findings
 from customers.rights import rights_for
 from review.mechanism import awaits_second_approval, decisions_of
+from transactions.selectors import transaction_queue
 
 PAGE_SIZE = 50
 
@@ -52,6 +53,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "changes": selectors.change_queue(user=request.user)[:PAGE_SIZE] if page == 1 else [],
+            "transactions": transaction_queue(user=request.user)[:PAGE_SIZE] if page == 1 else [],
             "page": page,
             "has_next": has_next,
             "kind": kind,

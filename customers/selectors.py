@@ -196,7 +196,9 @@ def change_queue(*, user: User) -> QuerySet[ChangeRequest]:
 
 
 def review_waiting_count(*, user: User) -> int:
-    return review_queue(user=user).count() + change_queue(user=user).count()
+    from transactions.selectors import transaction_queue
+
+    return review_queue(user=user).count() + change_queue(user=user).count() + transaction_queue(user=user).count()
 
 
 def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:

@@ -23,6 +23,7 @@ from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
+from transactions.selectors import customer_business
 
 SENSITIVE = ("id_number", "bank_account")
 
@@ -227,6 +228,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": customer.entered_by_id == request.user.pk and customer.status in services.EDITABLE_BY_MAKER,
             "can_request_change": services.may_request_change(request.user, customer),
             "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
+            "business": customer_business(user=request.user, customer=customer, page_number=request.GET.get("tx_page")),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": services.REVEALABLE,
             "live_grant": rights.live_grants.get(customer.pk),

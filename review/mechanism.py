@@ -2,7 +2,8 @@
 
 A reviewed model has `status` (draft / pending / returned / approved …), `version`
 (raised by every change of its maker), `entered_by`, `entered_at`, `reviewed_by`,
-`reviewed_at`, `second_reviewed_by`, `second_reviewed_at`, and database
+`reviewed_at` — and, if its policy ever asks for a second approval,
+`second_reviewed_by`, `second_reviewed_at` — and database
 constraints that keep the checkers apart from the maker. It plugs in with a
 `ReviewPolicy` saying who may decide, when a second approval is needed, and what
 approval does; these functions do the rest: row lock, version check, maker ≠
@@ -21,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from review.models import Decision, ReviewDecision
 
-PENDING, RETURNED, APPROVED = "pending", "returned", "approved"
+DRAFT, PENDING, RETURNED, APPROVED = "draft", "pending", "returned", "approved"
+EDITABLE_BY_MAKER = (DRAFT, RETURNED)
 
 
 class ReviewPolicy:
@@ -38,6 +40,9 @@ class ReviewPolicy:
     def may_second_approve(self, actor, obj) -> bool:
         return False
 
+    def on_submitted(self, obj, *, actor) -> None:
+        """Called inside the transaction, before the submitted object is saved."""
+
     def on_approved(self, obj, *, actor, now) -> None:
         """Called inside the transaction, before the approved object is saved."""
 
@@ -52,7 +57,7 @@ def _locked(policy: ReviewPolicy, obj, *, actor, version: int):
     # Row lock: the race is two checkers deciding the same entry at once.
     locked = policy.model.objects.select_for_update().get(pk=obj.pk)
     if locked.status != PENDING:
-        who = locked.second_reviewed_by or locked.reviewed_by
+        who = getattr(locked, "second_reviewed_by", None) or locked.reviewed_by
         raise ValidationError(
             _("Already decided by %(who)s: it is now %(status)s.")
             % {"who": who.display_name if who else "—", "status": locked.get_status_display()},
@@ -66,6 +71,37 @@ def _locked(policy: ReviewPolicy, obj, *, actor, version: int):
     if locked.entered_by_id == actor.pk:
         raise PermissionDenied(_("You entered this record, so someone else must review it."))
     return locked
+
+
+def maker_locked(policy: ReviewPolicy, obj, *, actor, action: str):
+    """The maker's own row, locked, while it is still theirs to change (draft or
+    returned). `action` names what they try, for the message."""
+    # Row lock: the race is the maker's edit or submit crossing another of theirs.
+    locked = policy.model.objects.select_for_update().get(pk=obj.pk)
+    if locked.entered_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who entered this record can %(action)s it.") % {"action": action})
+    if locked.status not in EDITABLE_BY_MAKER:
+        raise ValidationError(
+            _("This record is %(status)s and can no longer be changed by its maker.")
+            % {"status": locked.get_status_display()},
+            code="locked",
+        )
+    return locked
+
+
+@transaction.atomic
+def review_submit(*, policy: ReviewPolicy, obj, actor):
+    """The maker sends a draft (or a corrected, returned entry) for review."""
+    obj = maker_locked(policy, obj, actor=actor, action=_("submit"))
+    obj.status = PENDING
+    obj.entered_at = timezone.now()
+    # The checkers of a returned version do not carry over to the corrected one.
+    obj.reviewed_by = obj.reviewed_at = None
+    if hasattr(obj, "second_reviewed_by"):
+        obj.second_reviewed_by = obj.second_reviewed_at = None
+    policy.on_submitted(obj, actor=actor)
+    policy.save(obj, actor=actor, reason=_("Submitted for review"))
+    return obj
 
 
 def awaits_second_approval(policy: ReviewPolicy, obj) -> bool:
@@ -123,7 +159,8 @@ def review_return(*, policy: ReviewPolicy, obj, actor, version: int, field_reaso
         raise PermissionDenied(_("Only a reviewer of the department decides this entry."))
     obj.status = RETURNED
     obj.reviewed_by, obj.reviewed_at = actor, timezone.now()
-    obj.second_reviewed_by = obj.second_reviewed_at = None
+    if hasattr(obj, "second_reviewed_by"):
+        obj.second_reviewed_by = obj.second_reviewed_at = None
     _record(obj, actor=actor, decision=Decision.RETURNED, note=note, field_reasons=reasons)
     summary = note or "; ".join(reasons.values())
     policy.save(obj, actor=actor, reason=_("Returned: %(reason)s") % {"reason": summary[:200]})

@@ -66,14 +66,16 @@ def customer(clerk):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_lifts_the_access_log_triggers():
+def _flush_lifts_the_protective_triggers():
     """Django empties the database after each `transaction=True` test with DELETE
     on SQLite (TRUNCATE on PostgreSQL, which the triggers leave alone). The
-    access log's triggers refuse DELETE, so on SQLite the flush lifts them and
-    puts them back, with the very SQL the migration installs."""
+    access log's and approved transactions' triggers refuse DELETE, so on SQLite
+    the flush lifts them and puts them back, with the very SQL the migrations
+    install."""
     from django.db import connection
 
-    from audit import triggers
+    from audit import triggers as access_log
+    from transactions import triggers as approved_transactions
 
     if connection.vendor != "sqlite":
         yield
@@ -83,8 +85,9 @@ def _flush_lifts_the_access_log_triggers():
 
     def sql_flush(self, style, tables, **kwargs):
         statements = original(self, style, tables, **kwargs)
-        if triggers.TABLE in tables:
-            return [*triggers.SQLITE_REMOVE, *statements, *triggers.SQLITE_INSTALL]
+        for triggers in (access_log, approved_transactions):
+            if triggers.TABLE in tables:
+                statements = [*triggers.SQLITE_REMOVE, *statements, *triggers.SQLITE_INSTALL]
         return statements
 
     DatabaseOperations.sql_flush = sql_flush

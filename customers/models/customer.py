@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -396,6 +397,9 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.archive_no} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.pk])
 
     # Derived figures: computed, never stored.
     @property

@@ -15,7 +15,7 @@ from accounts.models import User
 from customers.models import ArchiveSequence, Customer, Status, Tag
 from customers.review import CUSTOMER_REVIEW
 from customers.services.ownership import object_rights_grant
-from review.mechanism import review_approve, review_return
+from review.mechanism import maker_locked, review_approve, review_return, review_submit
 
 EDITABLE_BY_MAKER = (Status.DRAFT, Status.RETURNED)
 
@@ -66,13 +66,7 @@ def customer_update(
     *, actor: User, customer: Customer, fields: Mapping[str, Any], tags: Iterable[Tag] | None = None, reason: str = ""
 ) -> Customer:
     """Correct a draft or a returned entry. Only its maker may, and only before review."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.entered_by_id != actor.pk:
-        raise PermissionDenied(_("Only the person who entered this record can correct it."))
-    if customer.status not in EDITABLE_BY_MAKER:
-        raise ValidationError(
-            _("This record is %(status)s and can no longer be edited.") % {"status": customer.get_status_display()}
-        )
+    customer = maker_locked(CUSTOMER_REVIEW, customer, actor=actor, action=_("correct"))
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.version += 1
@@ -83,25 +77,9 @@ def customer_update(
     return customer
 
 
-@transaction.atomic
 def customer_submit(*, actor: User, customer: Customer) -> Customer:
     """The maker sends a draft (or a corrected, returned entry) for review."""
-    # Row lock: the race is a submit crossing an edit of the same draft.
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.entered_by_id != actor.pk:
-        raise PermissionDenied(_("Only the person who entered this record can submit it."))
-    if customer.status not in EDITABLE_BY_MAKER:
-        raise ValidationError(
-            _("This record is %(status)s and cannot be submitted again.") % {"status": customer.get_status_display()}
-        )
-    customer.status = Status.PENDING
-    customer.entered_at = timezone.now()
-    # The checkers of a returned version do not carry over to the corrected one.
-    customer.reviewed_by = customer.reviewed_at = None
-    customer.second_reviewed_by = customer.second_reviewed_at = None
-    customer.full_clean()
-    _save(customer, actor=actor, reason=_("Submitted for review"))
-    return customer
+    return review_submit(policy=CUSTOMER_REVIEW, obj=customer, actor=actor)
 
 
 def customer_approve(*, actor: User, customer: Customer, version: int | None = None) -> Customer:

@@ -1,0 +1,191 @@
+"""Every write to transactions, orders and contracts (views, the admin, commands
+and the seeds call these; nobody else saves them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from customers.models import Customer
+from customers.models import Status as CustomerStatus
+from review.mechanism import maker_locked, review_approve, review_return, review_submit
+from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
+from transactions.review import TRANSACTION_REVIEW
+
+# Reversals that hold part of the original: approved ones, and pending ones
+# (so two reversals waiting at once can never overshoot together).
+HOLDING = (Status.PENDING, Status.APPROVED)
+ENTRY_FIELDS = (
+    "kind",
+    "occurred_at",
+    "amount",
+    "currency",
+    "product",
+    "quantity",
+    "payment_method",
+    "order_no",
+    "original",
+    "note",
+)
+
+
+def _save(obj, *, actor: User, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save()
+
+
+def _customer_open_for_business(customer: Customer) -> None:
+    if customer.status != CustomerStatus.APPROVED:
+        raise ValidationError(
+            _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
+            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
+            code="customer_not_approved",
+        )
+
+
+def left_to_reverse(original: Transaction, *, excluding: int | None = None) -> Decimal:
+    """What is left of `original` for further returns or refunds."""
+    held = original.reversals.filter(status__in=HOLDING)
+    if excluding is not None:
+        held = held.exclude(pk=excluding)
+    return original.amount - (held.aggregate(total=Sum("amount"))["total"] or Decimal("0"))
+
+
+def reversal_check(txn: Transaction) -> None:
+    """A reversal never exceeds what is left of its original. Called inside the
+    caller's transaction: the original's row lock serialises reversals of it."""
+    if txn.original_id is None:
+        return
+    # Row lock: the race is two reversals of one original, each seeing the other's amount as still free.
+    original = Transaction.objects.select_for_update().get(pk=txn.original_id)
+    left = left_to_reverse(original, excluding=txn.pk)
+    if txn.amount is not None and txn.amount > left:
+        raise ValidationError(
+            {
+                "amount": _("At most %(left)s %(currency)s is left to reverse of %(number)s (%(amount)s).")
+                % {"left": left, "currency": original.currency, "number": original.number, "amount": original.amount}
+            },
+            code="over_reversal",
+        )
+
+
+@transaction.atomic
+def transaction_create(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Transaction:
+    """A new draft entered by `actor` from the original voucher."""
+    if not actor.has_role_permission("transactions.add_transaction"):
+        raise PermissionDenied(_("Only clerks enter transactions."))
+    _customer_open_for_business(customer)
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    txn = Transaction(
+        **fields, customer=customer, department_id=customer.department_id, entered_by=actor, status=Status.DRAFT
+    )
+    txn.full_clean()
+    reversal_check(txn)
+    _save(txn, actor=actor, reason=_("Entered"))
+    return txn
+
+
+@transaction.atomic
+def transaction_update(*, actor: User, txn: Transaction, fields: Mapping[str, Any]) -> Transaction:
+    """Correct a draft or returned transaction; approved ones are final."""
+    txn = maker_locked(TRANSACTION_REVIEW, txn, actor=actor, action=_("correct"))
+    for name, value in fields.items():
+        if name not in ENTRY_FIELDS:
+            raise ValidationError(_("Unknown fields: %(names)s.") % {"names": name})
+        setattr(txn, name, value)
+    txn.version += 1
+    txn.full_clean()
+    reversal_check(txn)
+    _save(txn, actor=actor, reason=_("Corrected"))
+    return txn
+
+
+def transaction_submit(*, actor: User, txn: Transaction) -> Transaction:
+    return review_submit(policy=TRANSACTION_REVIEW, obj=txn, actor=actor)
+
+
+def transaction_approve(*, actor: User, txn: Transaction, version: int | None = None) -> Transaction:
+    return review_approve(
+        policy=TRANSACTION_REVIEW, obj=txn, actor=actor, version=txn.version if version is None else version
+    )
+
+
+def transaction_return(
+    *,
+    actor: User,
+    txn: Transaction,
+    reason: str = "",
+    field_reasons: dict[str, str] | None = None,
+    version: int | None = None,
+) -> Transaction:
+    return review_return(
+        policy=TRANSACTION_REVIEW,
+        obj=txn,
+        actor=actor,
+        version=txn.version if version is None else version,
+        field_reasons=field_reasons or {},
+        note=reason,
+    )
+
+
+# Orders and contracts -----------------------------------------------------------
+
+
+@transaction.atomic
+def order_create(*, actor: User, customer: Customer, order_no: str, note: str = "") -> Order:
+    if not actor.has_role_permission("transactions.add_order"):
+        raise PermissionDenied(_("Only clerks create orders."))
+    _customer_open_for_business(customer)
+    order = Order(customer=customer, order_no=order_no, note=note, created_by=actor)
+    order.full_clean()
+    _save(order, actor=actor, reason=_("Created"))
+    return order
+
+
+@transaction.atomic
+def order_move(*, actor: User, order: Order, to: str) -> Order:
+    """Move an order along SPEC §3's arrows; anything else is refused."""
+    if not actor.has_role_permission("transactions.change_order"):
+        raise PermissionDenied(_("You may not change orders."))
+    # Row lock: the race is two people moving one order at once (shipped and cancelled).
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in ORDER_MOVES[order.status]:
+        allowed = "、".join(str(OrderStatus(s).label) for s in ORDER_MOVES[order.status])
+        target = OrderStatus(to).label if to in OrderStatus.values else to
+        raise ValidationError(
+            _("Order %(order_no)s is %(status)s and cannot become %(target)s. %(allowed)s")
+            % {
+                "order_no": order.order_no,
+                "status": order.get_status_display(),
+                "target": target,
+                "allowed": (_("It can become: %(next)s.") % {"next": allowed}) if allowed else _("It is final."),
+            },
+            code="illegal_move",
+        )
+    before = order.get_status_display()
+    order.status = to
+    order.status_changed_at = timezone.now()
+    _save(order, actor=actor, reason=f"{before} → {order.get_status_display()}")
+    return order
+
+
+@transaction.atomic
+def contract_create(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Contract:
+    if not actor.has_role_permission("transactions.add_contract"):
+        raise PermissionDenied(_("Only clerks record contracts."))
+    _customer_open_for_business(customer)
+    contract = Contract(**fields, customer=customer, created_by=actor)
+    contract.full_clean()
+    _save(contract, actor=actor, reason=_("Recorded"))
+    return contract
