@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers import validators as v
@@ -34,7 +35,7 @@ def validate_positive_amount(value: Decimal) -> None:
 
 class Kind(models.TextChoices):
     PURCHASE = "purchase", _("Purchase")
-    RETURN = "return", _("Return")
+    RETURN = "return", pgettext_lazy("transaction kind", "Return")
     TOP_UP = "top_up", _("Top-up")
     PAYMENT = "payment", _("Payment")
     REFUND = "refund", _("Refund")

@@ -20,3 +20,16 @@ def field_label(name):
         return capfirst(Customer._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+@register.filter
+def money(value):
+    """An amount with two decimals and thousands separators: 1,379.50."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(value).quantize(Decimal('0.01')):,}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
