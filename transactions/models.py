@@ -193,7 +193,7 @@ class Transaction(models.Model):
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+", editable=False
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("transaction", "kind"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("occurred at"))
     amount = models.DecimalField(_("amount"), **MONEY, validators=[validate_positive_amount])
     currency = models.CharField(_("currency"), max_length=3, default="CNY", validators=[validate_currency])

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from customers.selectors import customers_visible_to
 from review.mechanism import EDITABLE_BY_MAKER, decisions_of, latest_return
 from transactions import selectors, services
 from transactions.forms import ContractForm, OrderForm, TransactionFilterForm, TransactionForm
-from transactions.models import REVERSES, Status, Transaction
+from transactions.models import REVERSES, Kind, Status, Transaction
 
 
 def _customer(request: HttpRequest, pk) -> Customer:
@@ -81,7 +82,11 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def transaction_create(request: HttpRequest) -> HttpResponse:
     customer = _customer(request, request.GET.get("customer"))
-    initial = {"currency": "CNY"}
+    initial = {
+        "currency": "CNY",
+        "kind": Kind.PURCHASE,
+        "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+    }
     original_pk = request.GET.get("original")
     if original_pk:
         original = selectors.transactions_visible_to(request.user).filter(pk=original_pk, customer=customer).first()

@@ -12,13 +12,14 @@ def get_item(mapping, key):
 
 
 @register.filter
-def field_label(name):
-    """A customer field's label from its name (return reasons are kept by name)."""
-    from customers.models import Customer
+def field_label(name, model_label="customers.Customer"):
+    """A field's label from its name (return reasons are kept by name):
+    `{{ field|field_label }}` for customers, `{{ field|field_label:"transactions.Transaction" }}`."""
+    from django.apps import apps
 
     try:
-        return capfirst(Customer._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
+        return capfirst(apps.get_model(model_label)._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, LookupError, ValueError):
         return name
 
 

@@ -20,6 +20,7 @@ from stdnum.cn import ric, uscc
 from accounts.models import Department, Role, User
 from customers import services
 from customers.models import Customer, Tag, Tier
+from transactions.demo import seed_business
 
 DEFAULT_PASSWORD = "custodian-demo"  # noqa: S105 — the documented demo password (SPEC §6)
 DEPARTMENTS = [("retail", "零售客户部"), ("corporate", "对公客户部")]
@@ -92,6 +93,11 @@ class Command(BaseCommand):
         self._change_request(users)
         summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
         self.stdout.write(self.style.SUCCESS(f"Created {customers} demo customers ({summary})."))
+        business = seed_business(users, rng)
+        self.stdout.write(
+            "Business: {transactions} transactions, {reversals} reversals, {orders} orders, "
+            "{contracts} contracts.".format(**business)
+        )
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
 
     def _grants(self, users: dict[str, User]) -> None:
