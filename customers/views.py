@@ -23,7 +23,7 @@ from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
-from transactions.selectors import customer_business
+from transactions.selectors import customer_business, my_transactions
 
 SENSITIVE = ("id_number", "bank_account")
 
@@ -42,6 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
     work["to_correct"] = list(work["to_correct"])
     work["recent"] = list(work["recent"])
     work["decisions"] = selectors.latest_decisions(work["to_correct"] + work["recent"])
+    work["transactions"] = list(my_transactions(user=request.user)[:50])
+    work["transaction_decisions"] = selectors.latest_decisions(work["transactions"])
     return render(request, "customers/home.html", work)
 
 

@@ -459,3 +459,13 @@ def test_the_list_filters_by_kind_status_and_dates(client, clerk, reviewer, appr
     assert old.pk not in [t.pk for t in rows]
     bad = client.get(reverse("transactions:list"), {"since": "2026-02-30", "until": "x"})
     assert bad.status_code == 200 and bad.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_my_work_shows_a_returned_transaction_with_its_reason(client, clerk, reviewer, approved_customer):
+    txn = services.transaction_submit(actor=clerk, txn=_entered(clerk, approved_customer))
+    services.transaction_return(actor=reviewer, txn=txn, reason="凭证不清", field_reasons={"amount": "应为 110.00"})
+    client.force_login(clerk)
+    html = client.get(reverse("home")).content.decode()
+    assert txn.number in html and "凭证不清" in html and "应为 110.00" in html
+    assert reverse("transactions:update", args=[txn.pk]) in html
