@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import User
 from customers import services as customer_services
@@ -28,7 +29,7 @@ def test_enter_review_and_reverse_a_purchase(live_server, page):
     _log_in(page, live_server, "clerk1")
     page.goto(f"{live_server.url}/customers/{customer.pk}/")
     page.get_by_test_id("new-transaction").click()
-    assert page.locator('[data-field="original"]').is_hidden()  # only for returns and refunds
+    expect(page.locator('[data-field="original"]')).to_be_hidden()  # only for returns and refunds
     page.fill("#id_amount", "1,280.5")
     page.select_option("#id_payment_method", "alipay")
     page.get_by_test_id("save").click()
