@@ -8,6 +8,9 @@ def layout(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     context = {"layout_roles": user.role_labels}
+    from interactions.selectors import complaint_queue
+
+    context["overdue_count"] = complaint_queue(user=user, overdue_only=True).count()
     if user.has_role_permission("customers.review_customer") or user.has_role_permission(
         "customers.second_approve_customer"
     ):

@@ -222,3 +222,5 @@ LOGGING = {
 # Business settings.
 CRM_REVERIFY_AFTER_DAYS = 365
 CRM_CUSTOMER_PAGE_SIZE = 50
+# How long a complaint may take, by severity (hours from receipt or reopening).
+CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}

@@ -11,5 +11,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("review/", include("customers.review_urls")),
     path("transactions/", include("transactions.urls")),
+    path("service/", include("interactions.urls")),
     path("", customer_views.home, name="home"),
 ]

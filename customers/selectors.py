@@ -47,6 +47,23 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     return Customer.objects.filter(visible)
 
 
+def visible_with_customer(user: User, rows: QuerySet, *, department: str = "department_id") -> QuerySet:
+    """Rows that belong to a customer (transactions, interactions, …), visible to
+    whoever may see the customer (SPEC §2). `department` names the row's
+    department column (copied from the customer on entry, so the common case is a
+    foreign-key filter rather than a join)."""
+    if not user.is_authenticated:
+        return rows.none()
+    if user.department_id is not None and (
+        user.has_role_permission("customers.view_department_customers")
+        or user.has_role_permission("customers.review_customer")
+    ):
+        # Business is recorded only for approved customers, which the department's
+        # managers, security officers and reviewers all see.
+        return rows.filter(Q(**{department: user.department_id}) | Q(customer__in=customers_visible_to(user)))
+    return rows.filter(customer__in=customers_visible_to(user))
+
+
 def customer_list(*, user: User, query: str = "") -> QuerySet[Customer]:
     """The customer list page: visible rows, newest first, searched by name prefix,
     archive number, mobile, or exact ID / bank number through the blind index."""

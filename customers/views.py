@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,6 +23,7 @@ from customers.models import ChangeStatus, Customer
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
+from interactions.selectors import complaint_queue, customer_service, customer_timeline, follow_ups_due
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
 from transactions.selectors import customer_business, my_transactions
 
@@ -44,6 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
     work["decisions"] = selectors.latest_decisions(work["to_correct"] + work["recent"])
     work["transactions"] = list(my_transactions(user=request.user)[:50])
     work["transaction_decisions"] = selectors.latest_decisions(work["transactions"])
+    work["follow_ups"] = list(follow_ups_due(user=request.user)[:50])
+    work["my_complaints"] = list(complaint_queue(user=request.user).filter(handler=request.user)[:50])
+    work["now"] = timezone.now()
+    work["due_count"] = len(work["follow_ups"]) + len(work["my_complaints"])
     return render(request, "customers/home.html", work)
 
 
@@ -219,6 +225,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     presenter = CustomerPresenter(customer, rights)
     records = list(selectors.customer_history(customer=customer)[:51])
     trail = trail_entries(records, model=Customer, show=presenter.show)[:50]
+    decisions = list(decisions_of(customer)[:50])
     reveal_basis = rights.reveal_basis(customer)
     return render(
         request,
@@ -231,6 +238,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request_change": services.may_request_change(request.user, customer),
             "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
             "business": customer_business(user=request.user, customer=customer, page_number=request.GET.get("tx_page")),
+            "service": customer_service(user=request.user, customer=customer),
+            "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": services.REVEALABLE,
             "live_grant": rights.live_grants.get(customer.pk),

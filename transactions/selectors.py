@@ -8,38 +8,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, F, QuerySet, Sum, Value, When, Window
 
 from accounts.models import User
 from customers.models import Customer
-from customers.selectors import customers_visible_to
+from customers.selectors import visible_with_customer
 from transactions.models import REVERSING, Contract, Kind, Order, Status, Transaction
 
 
-def _visible(user: User, model) -> QuerySet:
-    if not user.is_authenticated:
-        return model.objects.none()
-    if user.department_id is not None and (
-        user.has_role_permission("customers.view_department_customers")
-        or user.has_role_permission("customers.review_customer")
-    ):
-        # Business is recorded only for approved customers, which the department's
-        # managers, security officers and reviewers all see: a foreign-key filter.
-        department = "department_id" if model is Transaction else "customer__department_id"
-        return model.objects.filter(Q(**{department: user.department_id}) | Q(customer__in=customers_visible_to(user)))
-    return model.objects.filter(customer__in=customers_visible_to(user))
-
-
 def transactions_visible_to(user: User) -> QuerySet[Transaction]:
-    return _visible(user, Transaction)
+    return visible_with_customer(user, Transaction.objects.all())
 
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
-    return _visible(user, Order)
+    return visible_with_customer(user, Order.objects.all(), department="customer__department_id")
 
 
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
-    return _visible(user, Contract)
+    return visible_with_customer(user, Contract.objects.all(), department="customer__department_id")
 
 
 def transaction_list(

@@ -1,0 +1,147 @@
+"""Every write to interactions, complaints and surveys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from customers.models import Customer
+from customers.models import Status as CustomerStatus
+from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
+
+
+def _save(obj, *, actor: User, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def _open_customer(customer: Customer) -> None:
+    if customer.status != CustomerStatus.APPROVED:
+        raise ValidationError(
+            _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
+            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
+            code="customer_not_approved",
+        )
+
+
+def _require(actor: User, permission: str, message: str) -> None:
+    if not actor.has_role_permission(permission):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def interaction_log(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Interaction:
+    _require(actor, "interactions.add_interaction", _("You may not log contacts."))
+    _open_customer(customer)
+    interaction = Interaction(**fields, customer=customer, department_id=customer.department_id)
+    if interaction.handler_id is None:
+        interaction.handler = actor
+    _save(interaction, actor=actor, reason=_("Logged"))
+    return interaction
+
+
+@transaction.atomic
+def interaction_follow_up_done(*, actor: User, interaction: Interaction) -> Interaction:
+    interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if interaction.follow_up_at is None:
+        raise ValidationError(_("This contact has no follow-up."))
+    if interaction.followed_up_at is not None:
+        raise ValidationError(_("This follow-up was already done."))
+    interaction.followed_up_at = timezone.now()
+    _save(interaction, actor=actor, reason=_("Followed up"))
+    return interaction
+
+
+@transaction.atomic
+def complaint_receive(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Complaint:
+    """A new complaint, due by its severity's deadline."""
+    _require(actor, "interactions.add_complaint", _("You may not record complaints."))
+    _open_customer(customer)
+    complaint = Complaint(**fields, customer=customer, department_id=customer.department_id, created_by=actor)
+    if complaint.handler_id is None:
+        complaint.handler = actor
+    if complaint.received_at and complaint.severity:
+        complaint.due_at = due_for(complaint.severity, complaint.received_at)
+    _save(complaint, actor=actor, reason=_("Received"))
+    return complaint
+
+
+@transaction.atomic
+def complaint_move(
+    *,
+    actor: User,
+    complaint: Complaint,
+    to: str,
+    resolution: str = "",
+    satisfaction: int | None = None,
+    reason: str = "",
+) -> Complaint:
+    """Move a complaint along SPEC §3's arrows. Resolving needs the resolution,
+    closing the customer's satisfaction (1–5), reopening a reason."""
+    _require(actor, "interactions.change_complaint", _("You may not work on complaints."))
+    # Row lock: the race is two handlers moving one complaint at once.
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if to not in COMPLAINT_MOVES[complaint.status]:
+        allowed = "、".join(str(ComplaintStatus(s).label) for s in COMPLAINT_MOVES[complaint.status])
+        target = ComplaintStatus(to).label if to in ComplaintStatus.values else to
+        raise ValidationError(
+            _("Complaint %(number)s is %(status)s and cannot become %(target)s; it can become: %(next)s.")
+            % {"number": complaint.number, "status": complaint.get_status_display(), "target": target, "next": allowed},
+            code="illegal_move",
+        )
+    now = timezone.now()
+    before = complaint.get_status_display()
+    errors = {}
+    note = ""
+    if to == ComplaintStatus.RESOLVED:
+        resolution = (resolution or "").strip()
+        if not resolution:
+            errors["resolution"] = _("Say how the complaint was resolved.")
+        complaint.resolution, complaint.resolved_at = resolution, now
+    elif to == ComplaintStatus.CLOSED:
+        if satisfaction not in (1, 2, 3, 4, 5):
+            errors["satisfaction"] = _(
+                "Record the customer's satisfaction, 1 (very dissatisfied) to 5 (very satisfied)."
+            )
+        complaint.satisfaction = satisfaction
+    elif to == ComplaintStatus.OPEN:  # reopened
+        note = (reason or "").strip()
+        if not note:
+            errors["reason"] = _("Say why the complaint is reopened.")
+        complaint.resolved_at = None
+        complaint.satisfaction = None
+        complaint.due_at = due_for(complaint.severity, now)
+    if errors:
+        raise ValidationError(errors)
+    complaint.status = to
+    summary = f"{before} → {complaint.get_status_display()}"
+    _save(complaint, actor=actor, reason=f"{summary}: {note}" if note else summary)
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Complaint:
+    _require(actor, "interactions.change_complaint", _("You may not work on complaints."))
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if handler.department_id != complaint.department_id:
+        raise ValidationError(_("Choose a handler of the customer's department."))
+    complaint.handler = handler
+    _save(complaint, actor=actor, reason=_("Assigned to %(name)s") % {"name": handler.display_name})
+    return complaint
+
+
+@transaction.atomic
+def feedback_record(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Feedback:
+    _require(actor, "interactions.add_feedback", _("You may not record surveys."))
+    _open_customer(customer)
+    feedback = Feedback(**fields, customer=customer, department_id=customer.department_id, recorded_by=actor)
+    _save(feedback, actor=actor, reason=_("Recorded"))
+    return feedback

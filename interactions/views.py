@@ -1,0 +1,197 @@
+"""Thin views: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.models import Customer
+from customers.selectors import customers_visible_to, department_members
+from interactions import selectors, services
+from interactions.forms import ComplaintForm, ComplaintMoveForm, FeedbackForm, InteractionForm
+from interactions.models import ComplaintStatus
+
+
+def _customer(request: HttpRequest, pk) -> Customer:
+    try:
+        return customers_visible_to(request.user).get(pk=int(pk))
+    except (Customer.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _create(request: HttpRequest, *, form_class, service, title: str, anchor: str) -> HttpResponse:
+    customer = _customer(request, request.GET.get("customer"))
+    extra = {"department_id": customer.department_id} if form_class is ComplaintForm else {}
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = service(actor=request.user, customer=customer, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("customers:detail", pk=customer.pk)
+        else:
+            messages.success(request, _("Saved."))
+            if form_class is ComplaintForm:
+                return redirect("interactions:complaint", pk=obj.pk)
+            return redirect(f"{customer.get_absolute_url()}#{anchor}")
+    return render(request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": title})
+
+
+@login_required
+def interaction_create(request: HttpRequest) -> HttpResponse:
+    return _create(
+        request,
+        form_class=InteractionForm,
+        service=services.interaction_log,
+        title=_("Log a contact"),
+        anchor="contacts",
+    )
+
+
+@login_required
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    return _create(
+        request,
+        form_class=ComplaintForm,
+        service=services.complaint_receive,
+        title=_("Record a complaint"),
+        anchor="complaints",
+    )
+
+
+@login_required
+def feedback_create(request: HttpRequest) -> HttpResponse:
+    return _create(
+        request, form_class=FeedbackForm, service=services.feedback_record, title=_("Record a survey"), anchor="surveys"
+    )
+
+
+@login_required
+def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.interactions_visible_to(request.user).select_related("customer", "handler").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return render(request, "interactions/interaction_detail.html", {"item": item, "customer": item.customer})
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.interactions_visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    try:
+        services.interaction_follow_up_done(actor=request.user, interaction=item)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Follow-up marked as done."))
+    if request.POST.get("next") == "home":
+        return redirect("home")
+    return redirect("interactions:interaction", pk=pk)
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = (
+        selectors.complaints_visible_to(request.user)
+        .select_related("customer", "handler", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return render(
+        request,
+        "interactions/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "customer": complaint.customer,
+            "moves": [(to, ComplaintStatus(to).label) for to in complaint.next_statuses],
+            "may_work": request.user.has_role_permission("interactions.change_complaint"),
+            "members": department_members(department_id=complaint.department_id),
+            "history": complaint.history.select_related("history_user").order_by("-history_date")[:30],
+            "typed": request.session.pop(f"complaint-typed-{pk}", {}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def complaint_move(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaints_visible_to(request.user).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    form = ComplaintMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a satisfaction from 1 to 5."))
+        return redirect("interactions:complaint", pk=pk)
+    try:
+        moved = services.complaint_move(actor=request.user, complaint=complaint, **form.cleaned_data)
+    except ValidationError as exc:
+        # What was typed comes back with the message, so nothing is lost.
+        request.session[f"complaint-typed-{pk}"] = {k: str(v or "") for k, v in form.cleaned_data.items()}
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Complaint %(number)s is now %(status)s.")
+            % {"number": moved.number, "status": moved.get_status_display()},
+        )
+    return redirect("interactions:complaint", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaints_visible_to(request.user).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    handler = (
+        department_members(department_id=complaint.department_id).filter(pk=request.POST.get("handler") or 0).first()
+    )
+    if handler is None:
+        messages.error(request, _("Choose a handler of the customer's department."))
+        return redirect("interactions:complaint", pk=pk)
+    try:
+        services.complaint_assign(actor=request.user, complaint=complaint, handler=handler)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Assigned to %(name)s.") % {"name": handler.display_name})
+    return redirect("interactions:complaint", pk=pk)
+
+
+@login_required
+def complaint_queue(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    overdue_only = request.GET.get("overdue") == "1"
+    rows = selectors.complaint_queue(user=request.user, overdue_only=overdue_only, now=now)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interactions/complaint_queue.html",
+        {"page": page, "now": now, "overdue_only": overdue_only, "query": "overdue=1" if overdue_only else ""},
+    )
