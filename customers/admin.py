@@ -20,7 +20,16 @@ class CustomerAdmin(SimpleHistoryAdmin):
     S3 values appear masked only; rows are the viewer's own scope."""
 
     list_display = ("archive_no", "name", "kind", "masked_id_number", "status", "tier", "department", "created_at")
-    list_filter = ("status", "kind", "tier", "customer_nature", "lifecycle_stage", "source_channel", "department")
+    list_filter = (
+        "status",
+        "kind",
+        "tier",
+        "tags",
+        "customer_nature",
+        "lifecycle_stage",
+        "source_channel",
+        "department",
+    )
     search_fields = ("archive_no", "name")
     list_select_related = ("department", "data_key")
     date_hierarchy = "created_at"

@@ -72,6 +72,9 @@ class CustomerRights:
     def may_approve_grants_of(self, customer: Customer) -> bool:
         return self._same_department(customer) and self.user.has_role_permission("customers.approve_grant")
 
+    def may_tag(self, customer: Customer) -> bool:
+        return self._same_department(customer) and self.user.has_role_permission("customers.tag_customer")
+
     def may_reassign_owner(self, customer: Customer) -> bool:
         return self._same_department(customer) and self.user.has_role_permission("customers.reassign_owner")
 

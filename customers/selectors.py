@@ -64,13 +64,15 @@ def visible_with_customer(user: User, rows: QuerySet, *, department: str = "depa
     return rows.filter(customer__in=customers_visible_to(user))
 
 
-def customer_list(*, user: User, query: str = "") -> QuerySet[Customer]:
+def customer_list(*, user: User, query: str = "", tag: str = "") -> QuerySet[Customer]:
     """The customer list page: visible rows, newest first, searched by name prefix,
     archive number, mobile, or exact ID / bank number through the blind index."""
     customers = customers_visible_to(user).select_related("department", "owner", "data_key")
     query = v.normalize_text(query)
     if query:
         customers = customers.filter(search_condition(query))
+    if tag:
+        customers = customers.filter(tags__name=tag)
     return customers.order_by("-created_at", "-id")
 
 

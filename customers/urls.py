@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.customer_confirm, name="confirm"),
     path("<int:pk>/submit/", views.customer_submit, name="submit"),
     path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
+    path("<int:pk>/tags/", views.customer_tags, name="tags"),
     path("<int:pk>/owner/", views.customer_reassign_owner, name="reassign_owner"),
     path("<int:pk>/grants/new/", views.grant_request, name="grant_request"),
     path("changes/<int:pk>/", views.change_detail, name="change"),

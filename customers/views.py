@@ -19,7 +19,7 @@ from audit.trail import trail_entries
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
-from customers.models import ChangeStatus, Customer
+from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
@@ -56,11 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    customers = selectors.customer_list(user=request.user, query=query)
+    tag = request.GET.get("tag", "")[:30]
+    customers = selectors.customer_list(user=request.user, query=query, tag=tag)
     page = Paginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
-    return render(request, "customers/customer_list.html", {"page": page, "rows": rows, "query": query})
+    return render(
+        request,
+        "customers/customer_list.html",
+        {"page": page, "rows": rows, "query": query, "tag": tag, "tags": Tag.objects.all()},
+    )
 
 
 @login_required
@@ -244,6 +249,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revealable": services.REVEALABLE,
             "live_grant": rights.live_grants.get(customer.pk),
             "may_request_grant": rights.may_request_grant(customer),
+            "may_tag": rights.may_tag(customer),
+            "all_tags": Tag.objects.all() if rights.may_tag(customer) else (),
             "owner_choices": selectors.department_members(department_id=customer.department_id)
             if rights.may_reassign_owner(customer)
             else None,
@@ -361,6 +368,23 @@ def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResp
     else:
         messages.success(request, _("Done."))
     return redirect("customers:grants")
+
+
+@login_required
+@require_POST
+def customer_tags(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _visible_customer(request, pk)
+    name = request.POST.get("tag", "")[:100]
+    try:
+        if request.POST.get("action") == "remove":
+            services.customer_tag_remove(actor=request.user, customer=customer, name=name)
+        else:
+            services.customer_tag_add(actor=request.user, customer=customer, name=name)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("Tags updated."))
+    return redirect("customers:detail", pk=customer.pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from customers.models import Customer
@@ -96,7 +97,7 @@ def customer_timeline(*, customer: Customer, trail: list, decisions) -> list[Eve
         events.append(
             Event(
                 item.occurred_at,
-                str(_("Contact")),
+                str(pgettext("timeline", "Contact")),
                 f"{item.get_channel_display()} · {item.summary}",
                 item.handler.display_name,
                 reverse("interactions:interaction", args=[item.pk]),
@@ -116,7 +117,7 @@ def customer_timeline(*, customer: Customer, trail: list, decisions) -> list[Eve
         events.append(
             Event(
                 survey.surveyed_at,
-                str(_("Survey")),
+                str(_("Satisfaction survey")),
                 _("Overall %(overall)s/5") % {"overall": survey.overall},
                 survey.comment[:80],
             )

@@ -363,6 +363,7 @@ class Customer(models.Model):
             ("reveal_customer", _("Reveal ID and bank numbers of the department's customers, logged")),
             ("reassign_owner", _("Hand the department's customers to another owner")),
             ("second_approve_customer", _("Give the second approval to the department's key customers")),
+            ("tag_customer", _("Add and remove tags of the department's customers")),
         ]
         indexes = [
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),

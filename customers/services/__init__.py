@@ -28,6 +28,7 @@ from customers.services.entry import (
     customer_update,
 )
 from customers.services.ownership import customer_reassign_owner, object_rights_grant
+from customers.services.tags import customer_tag_add, customer_tag_remove
 
 __all__ = [
     "EDITABLE_BY_MAKER",
@@ -40,6 +41,8 @@ __all__ = [
     "may_request_change",
     "proposed_values",
     "customer_reassign_owner",
+    "customer_tag_add",
+    "customer_tag_remove",
     "customer_reveal",
     "grant_approve",
     "grant_refuse",

@@ -20,6 +20,7 @@ from stdnum.cn import ric, uscc
 from accounts.models import Department, Role, User
 from customers import services
 from customers.models import Customer, Tag, Tier
+from interactions.demo import seed_service
 from transactions.demo import seed_business
 
 DEFAULT_PASSWORD = "custodian-demo"  # noqa: S105 — the documented demo password (SPEC §6)
@@ -98,6 +99,8 @@ class Command(BaseCommand):
             "Business: {transactions} transactions, {reversals} reversals, {orders} orders, "
             "{contracts} contracts.".format(**business)
         )
+        service = seed_service(users, rng)
+        self.stdout.write("Service: {contacts} contacts, {complaints} complaints, {surveys} surveys.".format(**service))
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
 
     def _grants(self, users: dict[str, User]) -> None:
