@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "customers",
     "transactions",
     "interactions",
+    "bulk",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +221,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# Background work (imports): django-tasks with its database backend, so no extra
+# server is needed; `make run` starts a worker (`manage.py db_worker`) beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploaded spreadsheets, kept encrypted (vault.files) until their import is discarded.
+CRM_IMPORT_DIR = Path(env_str("CRM_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+CRM_IMPORT_MAX_BYTES = env_int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+# Larger uploads go to a temporary file instead of memory while they arrive.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Business settings.
 CRM_REVERIFY_AFTER_DAYS = 365

@@ -12,5 +12,6 @@ urlpatterns = [
     path("review/", include("customers.review_urls")),
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),
+    path("bulk/", include("bulk.urls")),
     path("", customer_views.home, name="home"),
 ]

@@ -1,0 +1,181 @@
+"""Spreadsheet import pages and masked exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bulk import exports, pipeline, tasks
+from bulk.models import ImportJob, JobStatus, Phase
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
+        help_text=gettext_lazy("First row: column names in Chinese or English, as on the entry form."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in FORMATS:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > settings.CRM_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.CRM_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, owner=request.user).select_related("data_key").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role_permission("bulk.add_importjob"):
+        raise PermissionDenied(_("Only clerks import customers."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            owner=request.user,
+            filename=Path(upload.name).name[:200],
+            file_format=FORMATS[Path(upload.name).suffix.lower()],
+        )
+        pipeline.store_upload(job, upload.chunks())
+        tasks.check_import.enqueue(job.pk)
+        return redirect("bulk:job", pk=job.pk)
+    return render(
+        request,
+        "bulk/imports.html",
+        {"form": form, "jobs": ImportJob.objects.filter(owner=request.user).exclude(status=JobStatus.DISCARDED)[:20]},
+    )
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    phase = Phase.IMPORT if job.status in (JobStatus.IMPORTING, JobStatus.DONE) or job.processed_rows else Phase.CHECK
+    problems = job.problems.filter(phase=phase)
+    return render(
+        request,
+        "bulk/job.html",
+        {
+            "job": job,
+            "errors": problems.filter(warning=False)[:200],
+            "warnings": problems.filter(warning=True)[:200],
+            "phase": phase,
+        },
+    )
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "running": job.running,
+            "percent": job.percent,
+            "checked": job.checked_rows,
+            "processed": job.processed_rows,
+            "imported": job.imported_rows,
+        }
+    )
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    resumable = job.status == JobStatus.FAILED and job.total_rows is not None
+    if job.status != JobStatus.CHECKED and not resumable:
+        messages.error(
+            request, _("This file cannot be imported now (%(status)s).") % {"status": job.get_status_display()}
+        )
+        return redirect("bulk:job", pk=pk)
+    if not job.good_rows:
+        messages.error(request, _("No row can be imported: correct the file and upload it again."))
+        return redirect("bulk:job", pk=pk)
+    ImportJob.objects.filter(pk=pk).update(status=JobStatus.IMPORT_QUEUED, message="")
+    tasks.import_rows.enqueue(job.pk)
+    return redirect("bulk:job", pk=pk)
+
+
+@login_required
+@require_POST
+def job_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status in (JobStatus.IMPORTING, JobStatus.IMPORT_QUEUED):
+        messages.error(request, _("An import in progress cannot be discarded."))
+        return redirect("bulk:job", pk=pk)
+    job.path.unlink(missing_ok=True)
+    job.status = JobStatus.DISCARDED
+    job.save(update_fields=["status"])
+    messages.success(request, _("The file was deleted."))
+    return redirect("bulk:imports")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The uploaded spreadsheet as CSV, each row with its problems in a last column."""
+    job = _job(request, pk)
+    if not job.path.exists():
+        raise Http404
+    phase = Phase.IMPORT if job.processed_rows else Phase.CHECK
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff"
+        problems = (
+            job.problems.filter(phase=phase).order_by("row", "id").values_list("row", "column", "message", "warning")
+        )
+        iterator = iter(problems.iterator())
+        pending = next(iterator, None)
+        with pipeline.plaintext_copy(job) as path:
+            for number, cells in pipeline.iter_rows(path, job.file_format):
+                if number == 1:
+                    yield writer.writerow([*(c if c is not None else "" for c in cells), _("Problems")])
+                    continue
+                notes = []
+                while pending is not None and pending[0] <= number:
+                    if pending[0] == number:
+                        kind = _("possible duplicate") if pending[3] else _("error")
+                        notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
+                    pending = next(iterator, None)
+                yield writer.writerow([*(c if c is not None else "" for c in cells), "；".join(notes)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{job.pk}.csv"'
+    return response
+
+
+@login_required
+def export(request: HttpRequest, what: str, file_format: str) -> HttpResponse:
+    if what not in ("customers", "transactions") or file_format not in ("csv", "xlsx"):
+        raise Http404
+    if not request.user.has_role_permission("bulk.export_records"):
+        raise PermissionDenied(_("Your role may not export."))
+    return exports.export(request, what=what, file_format=file_format)
