@@ -293,7 +293,11 @@ def test_the_customer_page_shows_everything_and_a_timeline_newest_first(client, 
     client.force_login(clerk)
     response = client.get(reverse("customers:detail", args=[approved_customer.pk]))
     html = response.content.decode()
-    for text in ("通话0", "TS000001", "问卷0", "JY00000001", approved_customer.archive_no):
+    from transactions.models import Transaction
+
+    complaint = Complaint.objects.filter(customer=approved_customer).first()
+    txn = Transaction.objects.filter(customer=approved_customer).first()
+    for text in ("通话0", complaint.number, "问卷0", txn.number, approved_customer.archive_no):
         assert text in html, text
     timeline = response.context["timeline"]
     assert [e.at for e in timeline] == sorted((e.at for e in timeline), reverse=True)
