@@ -500,9 +500,11 @@ class Customer(models.Model):
                 )
 
     def _clean_contact(self, add) -> None:
-        if not (self.mobile or self.phone or self.email):
+        # `x not in (None, "")`, not truthiness: a PhoneNumber's truth value formats it.
+        has_mobile, has_phone = self.mobile not in (None, ""), self.phone not in (None, "")
+        if not (has_mobile or has_phone or self.email):
             add("mobile", _("Give at least one way to reach the customer: mobile, phone or e-mail."), "required")
-        if self.mobile and self.mobile.is_valid():
+        if has_mobile and self.mobile.is_valid():
             number_type = phonenumbers.number_type(self.mobile)
             if number_type not in (
                 phonenumbers.PhoneNumberType.MOBILE,
