@@ -247,3 +247,15 @@ def test_uploads_that_are_not_spreadsheets_are_refused(client, clerk, reviewer):
     assert garbage.status_code == 302 and job.status == JobStatus.FAILED
     client.force_login(reviewer)
     assert client.get(reverse("bulk:imports")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_check_finds_repeats_across_batches(clerk, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    rows = [good_row(1), good_row(2), good_row(3), good_row(1, 名称="再来"), good_row(4, 手机号码=good_row(2)["手机号码"])]
+    job = pipeline.check(_job(clerk, csv_bytes(rows)))
+    assert (job.good_rows, job.bad_rows) == (4, 1)
+    repeat = job.problems.get(warning=False)
+    assert (repeat.row, repeat.column) == (5, "证件号码") and "2" in repeat.message
+    flagged = job.problems.get(warning=True)
+    assert (flagged.row, flagged.column) == (6, "手机号码") and "3" in flagged.message
