@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.feedback import error_messages
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.models import ChangeRequest, ChangeStatus, Customer, Kind, Tier
@@ -180,8 +181,7 @@ def _decide_change(request: HttpRequest, pk: int, decide) -> HttpResponse:
     try:
         decide(change)
     except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        error_messages(request, exc)
         return redirect("customers:change", pk=pk)
     return redirect("review:queue")
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.feedback import error_messages, form_error
 from customers.models import Customer
 from customers.selectors import customers_visible_to, department_members
 from interactions import selectors, services
@@ -26,14 +27,6 @@ def _customer(request: HttpRequest, pk) -> Customer:
         raise Http404 from exc
 
 
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _create(request: HttpRequest, *, form_class, service, title: str, anchor: str) -> HttpResponse:
     customer = _customer(request, request.GET.get("customer"))
     extra = {"department_id": customer.department_id} if form_class is ComplaintForm else {}
@@ -42,7 +35,7 @@ def _create(request: HttpRequest, *, form_class, service, title: str, anchor: st
         try:
             obj = service(actor=request.user, customer=customer, fields=form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("customers:detail", pk=customer.pk)
@@ -100,8 +93,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.interaction_follow_up_done(actor=request.user, interaction=item)
     except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Follow-up marked as done."))
     if request.POST.get("next") == "home":
@@ -177,8 +169,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.complaint_assign(actor=request.user, complaint=complaint, handler=handler)
     except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Assigned to %(name)s.") % {"name": handler.display_name})
     return redirect("interactions:complaint", pk=pk)

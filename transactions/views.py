@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department
+from crm.feedback import error_messages, form_error
 from customers.models import Customer
 from customers.selectors import customers_visible_to
 from review.mechanism import EDITABLE_BY_MAKER, decisions_of, latest_return
@@ -39,19 +40,6 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
     if txn is None:
         raise Http404
     return txn
-
-
-def _messages(request: HttpRequest, exc: Exception) -> None:
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        messages.error(request, message)
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -105,7 +93,7 @@ def transaction_create(request: HttpRequest) -> HttpResponse:
         try:
             txn = services.transaction_create(actor=request.user, customer=customer, fields=form.model_values())
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("customers:detail", pk=customer.pk)
@@ -129,7 +117,7 @@ def transaction_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.transaction_update(actor=request.user, txn=txn, fields=form.model_values())
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("transactions:detail", pk=txn.pk)
@@ -165,7 +153,7 @@ def transaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.transaction_submit(actor=request.user, txn=txn)
     except (ValidationError, PermissionDenied) as exc:
-        _messages(request, exc)
+        error_messages(request, exc)
         return redirect("transactions:detail", pk=txn.pk)
     messages.success(request, _("%(number)s submitted: it now waits for review.") % {"number": txn.number})
     return redirect("customers:detail", pk=txn.customer_id)
@@ -198,7 +186,7 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
     try:
         decide(txn)
     except (ValidationError, PermissionDenied) as exc:
-        _messages(request, exc)
+        error_messages(request, exc)
         return redirect("transactions:detail", pk=txn.pk)
     return redirect("review:queue")
 
@@ -251,7 +239,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
         try:
             order = services.order_create(actor=request.user, customer=customer, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("customers:detail", pk=customer.pk)
@@ -272,7 +260,7 @@ def order_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = services.order_move(actor=request.user, order=order, to=request.POST.get("to", "")[:20])
     except (ValidationError, PermissionDenied) as exc:
-        _messages(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -290,7 +278,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         try:
             contract = services.contract_create(actor=request.user, customer=customer, fields=form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("customers:detail", pk=customer.pk)

@@ -252,7 +252,13 @@ def test_uploads_that_are_not_spreadsheets_are_refused(client, clerk, reviewer):
 @pytest.mark.django_db
 def test_the_check_finds_repeats_across_batches(clerk, monkeypatch):
     monkeypatch.setattr(pipeline, "BATCH", 2)
-    rows = [good_row(1), good_row(2), good_row(3), good_row(1, 名称="再来"), good_row(4, 手机号码=good_row(2)["手机号码"])]
+    rows = [
+        good_row(1),
+        good_row(2),
+        good_row(3),
+        good_row(1, 名称="再来"),
+        good_row(4, 手机号码=good_row(2)["手机号码"]),
+    ]
     job = pipeline.check(_job(clerk, csv_bytes(rows)))
     assert (job.good_rows, job.bad_rows) == (4, 1)
     repeat = job.problems.get(warning=False)

@@ -1,0 +1,23 @@
+"""How views hand a service's refusal back to the user: beside the form field it
+concerns, or as a message on the next page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+
+def form_error(form, exc: ValidationError) -> None:
+    """Put each error beside its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_messages(request: HttpRequest, exc: Exception) -> None:
+    """Every message of a ValidationError or PermissionDenied, as page messages."""
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
