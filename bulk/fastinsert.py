@@ -9,7 +9,7 @@ the table's sequence beforehand, so related rows can point at them."""
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Model
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumbers import PhoneNumber
@@ -38,6 +38,28 @@ def reserve_ids(model: type[Model], count: int, *, using: str = "default") -> li
         return list(range(start, start + count))
 
 
+# Fields whose stored value is the attribute itself (text, integers, foreign-key
+# ids): no adapter, no pre_save of their own. Everything else goes the long way.
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+LONG_WAY = (models.UUIDField, models.DateField, models.DecimalField, models.JSONField, models.FileField)
+
+
+def _plain(field) -> bool:
+    return (
+        isinstance(field, PLAIN)
+        and not isinstance(field, LONG_WAY)
+        and type(field).pre_save is models.Field.pre_save
+        and type(field).get_db_prep_save in (models.Field.get_db_prep_save, models.ForeignKey.get_db_prep_save)
+        and not isinstance(field, PhoneNumberField)
+    )
+
+
 def _value(field, obj, connection):
     value = field.pre_save(obj, True)
     if isinstance(field, PhoneNumberField) and isinstance(value, PhoneNumber):
@@ -45,12 +67,19 @@ def _value(field, obj, connection):
     return field.get_db_prep_save(value, connection)
 
 
+def _row(plan, obj, connection) -> dict:
+    values = obj.__dict__
+    return {
+        attname: (values.get(attname) if plain else _value(field, obj, connection)) for attname, plain, field in plan
+    }
+
+
 def insert_rows(model: type[Model], objs: list[Model], *, using: str = "default") -> list[dict]:
     """Insert `objs` (primary keys set) in one `executemany`; returns each row's
     database values by column attname (for rows that copy them, like history)."""
     connection = connections[using]
-    fields = list(model._meta.concrete_fields)
-    rows = [{f.attname: _value(f, obj, connection) for f in fields} for obj in objs]
+    plan = [(f.attname, _plain(f), f) for f in model._meta.concrete_fields]
+    rows = [_row(plan, obj, connection) for obj in objs]
     insert_values(model, rows, using=using)
     for obj in objs:
         obj._state.adding = False
