@@ -1,0 +1,326 @@
+"""The figures of each report, aggregated in the database: a bounded number of
+queries whatever the size of the tables, each filtered by the departments the
+viewer may see and the chosen date range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Status
+from interactions.models import UNRESOLVED, Complaint, Feedback
+from review.models import Decision, ReviewDecision
+from transactions.models import REVERSING, Transaction
+from transactions.models import Status as TxnStatus
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: bool = False  # draw the first numeric column as bars
+
+
+@dataclass
+class Filters:
+    departments: list[int]
+    since: date
+    until: date
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.since, time.min))
+
+    @property
+    def end(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.until + timedelta(days=1), time.min))
+
+
+def _choices(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+def _label(model, name: str) -> str:
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def _by(queryset, name: str, model, title: str | None = None) -> Table:
+    labels = _choices(model, name)
+    rows = queryset.values(name).annotate(n=Count("pk")).order_by("-n", name)
+    return Table(
+        title or _label(model, name),
+        [_label(model, name), _("Count")],
+        [[str(labels.get(r[name], r[name] or "—")), r["n"]] for r in rows],
+        chart=True,
+    )
+
+
+def _days(duration) -> float | None:
+    if duration is None:
+        return None
+    return round(duration.total_seconds() / 86400, 1)
+
+
+def customers(f: Filters) -> list[Table]:
+    scoped = Customer.objects.filter(department__in=f.departments)
+    tables = [_by(scoped, name, Customer) for name in ("status", "tier", "kind", "customer_nature", "source_channel")]
+    per_department = scoped.values("department__name").annotate(n=Count("pk")).order_by("department__name")
+    tables.append(
+        Table(
+            _("Customers per department"),
+            [_("Department"), _("Count")],
+            [[r["department__name"], r["n"]] for r in per_department],
+            chart=True,
+        )
+    )
+    approved = scoped.filter(status=Status.APPROVED, reviewed_at__gte=f.start, reviewed_at__lt=f.end)
+    weeks = approved.annotate(week=TruncWeek("reviewed_at")).values("week").annotate(n=Count("pk")).order_by("week")
+    tables.append(
+        Table(
+            _("New approvals per week"),
+            [_("Week of"), _("Approved")],
+            [
+                [
+                    timezone.localtime(r["week"]).date().isoformat()
+                    if isinstance(r["week"], datetime)
+                    else str(r["week"]),
+                    r["n"],
+                ]
+                for r in weeks
+            ],
+            chart=True,
+        )
+    )
+    stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    due = scoped.filter(status=Status.APPROVED, contact_verified_at__lt=stale).count()
+    tables.append(Table(_("Re-verification"), [_("Figure"), _("Count")], [[_("Records due for re-verification"), due]]))
+    return tables
+
+
+def quality(f: Filters) -> list[Table]:
+    customer_type = ContentType.objects.get_for_model(Customer)
+    submitted = Customer.objects.filter(department__in=f.departments, entered_at__gte=f.start, entered_at__lt=f.end)
+    maker = Subquery(Customer.objects.filter(pk=OuterRef("object_id")).values("entered_by__username")[:1])
+    returns = ReviewDecision.objects.filter(
+        content_type=customer_type,
+        decision=Decision.RETURNED,
+        at__gte=f.start,
+        at__lt=f.end,
+        object_id__in=Customer.objects.filter(department__in=f.departments).values("pk"),
+    )
+    returned_by_maker = dict(
+        returns.annotate(maker=maker).values("maker").annotate(n=Count("pk")).values_list("maker", "n")
+    )
+    decided = submitted.exclude(reviewed_at=None)
+    clerks = (
+        submitted.values("entered_by__username", "entered_by__last_name", "entered_by__first_name")
+        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at"), filter=Q(reviewed_at__isnull=False)))
+        .order_by("-n", "entered_by__username")
+    )
+    per_clerk = Table(
+        _("Entry work per clerk"),
+        [_("Clerk"), _("Entries submitted"), _("Returned"), _("Returned rate"), _("Days to a decision (average)")],
+    )
+    for r in clerks:
+        back = returned_by_maker.get(r["entered_by__username"], 0)
+        per_clerk.rows.append(
+            [
+                f"{r['entered_by__last_name']}{r['entered_by__first_name']} ({r['entered_by__username']})",
+                r["n"],
+                back,
+                f"{back / r['n']:.0%}" if r["n"] else "—",
+                _days(r["wait"]),
+            ]
+        )
+    names = [f.name for f in Customer._meta.fields if f.editable]
+    counts = returns.aggregate(**{name: Count("pk", filter=Q(field_reasons__has_key=name)) for name in names})
+    fields = Table(
+        _("Most-returned fields"),
+        [_("Field"), _("Times returned")],
+        [[_label(Customer, n), c] for n, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c][:10],
+        chart=True,
+    )
+    reviewers = (
+        decided.values("reviewed_by__username", "reviewed_by__last_name", "reviewed_by__first_name")
+        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at")))
+        .order_by("-n")
+    )
+    per_reviewer = Table(
+        _("Review per reviewer"),
+        [_("Reviewer"), _("Decisions"), _("Days to decide (average)")],
+        [
+            [
+                f"{r['reviewed_by__last_name']}{r['reviewed_by__first_name']} ({r['reviewed_by__username']})",
+                r["n"],
+                _days(r["wait"]),
+            ]
+            for r in reviewers
+        ],
+    )
+    pending = Customer.objects.filter(department__in=f.departments, status=Status.PENDING)
+    count = pending.count()
+    oldest = pending.aggregate(oldest=Min("entered_at"))["oldest"]
+    median = pending.order_by("entered_at").values_list("entered_at", flat=True)[count // 2] if count else None
+    now = timezone.now()
+    queue = Table(
+        _("The review queue now"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Entries waiting"), count],
+            [_("Oldest waits (days)"), _days(now - oldest) if oldest else "—"],
+            [_("Median wait (days)"), _days(now - median) if median else "—"],
+        ],
+    )
+    return [per_clerk, fields, per_reviewer, queue]
+
+
+def _signed():
+    return Case(
+        When(kind__in=REVERSING, then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def transactions(f: Filters) -> list[Table]:
+    approved = Transaction.objects.filter(
+        department__in=f.departments, status=TxnStatus.APPROVED, occurred_at__gte=f.start, occurred_at__lt=f.end
+    )
+    kinds = _choices(Transaction, "kind")
+    per_month = (
+        approved.annotate(month=TruncMonth("occurred_at"))
+        .values("month", "kind")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by("month", "kind")
+    )
+    monthly = Table(_("Per kind and month"), [_("Month"), _("Kind"), _("Count"), _("Amount (¥)")])
+    for r in per_month:
+        monthly.rows.append([_month(r["month"]), str(kinds[r["kind"]]), r["n"], r["total"]])
+    net = (
+        approved.annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(net=Sum(_signed()))
+        .order_by("month")
+    )
+    net_table = Table(
+        _("Net amount per month (¥)"),
+        [_("Month"), _("Net (¥)")],
+        [[_month(r["month"]), r["net"]] for r in net],
+        chart=True,
+    )
+    top_customers = (
+        approved.values("customer__archive_no", "customer__name").annotate(net=Sum(_signed())).order_by("-net")[:10]
+    )
+    customers_table = Table(
+        _("Top customers by net amount"),
+        [_("Customer"), _("Net (¥)")],
+        [[f"{r['customer__archive_no']} {r['customer__name']}", r["net"]] for r in top_customers],
+        chart=True,
+    )
+    top_products = (
+        approved.exclude(product=None)
+        .values("product__sku", "product__name")
+        .annotate(net=Sum(_signed()))
+        .order_by("-net")[:10]
+    )
+    products_table = Table(
+        _("Top products by net amount"),
+        [_("Product"), _("Net (¥)")],
+        [[f"{r['product__sku']} {r['product__name']}", r["net"]] for r in top_products],
+        chart=True,
+    )
+    methods = _choices(Transaction, "payment_method")
+    by_method = approved.values("payment_method").annotate(n=Count("pk"), total=Sum("amount")).order_by("-total")
+    methods_table = Table(
+        _("Payment methods"),
+        [_label(Transaction, "payment_method"), _("Count"), _("Amount (¥)")],
+        [[str(methods.get(r["payment_method"], r["payment_method"] or "—")), r["n"], r["total"]] for r in by_method],
+        chart=True,
+    )
+    return [net_table, monthly, customers_table, products_table, methods_table]
+
+
+def complaints(f: Filters) -> list[Table]:
+    scoped = Complaint.objects.filter(department__in=f.departments)
+    now = timezone.now()
+    severities = _choices(Complaint, "severity")
+    open_rows = (
+        scoped.filter(status__in=UNRESOLVED)
+        .values("severity")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .order_by("severity")
+    )
+    open_table = Table(
+        _("Open complaints by severity"),
+        [_label(Complaint, "severity"), _("Open"), _("Overdue")],
+        [[str(severities[r["severity"]]), r["n"], r["late"]] for r in open_rows],
+        chart=True,
+    )
+    resolved = scoped.filter(resolved_at__gte=f.start, resolved_at__lt=f.end)
+    months = (
+        resolved.annotate(month=TruncMonth("resolved_at"))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            in_time=Count("pk", filter=Q(resolved_at__lte=F("due_at"))),
+            took=Avg(F("resolved_at") - F("received_at")),
+        )
+        .order_by("month")
+    )
+    deadline = Table(
+        _("Resolved within the deadline, per month"),
+        [_("Month"), _("Resolved"), _("Within the deadline"), _("Share"), _("Days to resolve (average)")],
+        [[_month(r["month"]), r["n"], r["in_time"], f"{r['in_time'] / r['n']:.0%}", _days(r["took"])] for r in months],
+    )
+    surveys = (
+        Feedback.objects.filter(department__in=f.departments, surveyed_at__gte=f.start, surveyed_at__lt=f.end)
+        .annotate(month=TruncMonth("surveyed_at"))
+        .values("month")
+        .annotate(n=Count("pk"), overall=Avg("overall"), service=Avg("service_quality"), price=Avg("price"))
+        .order_by("month")
+    )
+    satisfaction = Table(
+        _("Satisfaction per month (surveys, 1–5)"),
+        [_("Month"), _("Surveys"), _("Overall"), _("Service quality"), _("Price")],
+        [[_month(r["month"]), r["n"], _avg(r["overall"]), _avg(r["service"]), _avg(r["price"])] for r in surveys],
+    )
+    handlers = (
+        scoped.exclude(satisfaction=None)
+        .filter(resolved_at__gte=f.start, resolved_at__lt=f.end)
+        .values("handler__username", "handler__last_name", "handler__first_name")
+        .annotate(n=Count("pk"), score=Avg("satisfaction"))
+        .order_by("-score", "handler__username")
+    )
+    per_handler = Table(
+        _("Satisfaction per handler (closed complaints, 1–5)"),
+        [_("Handler"), _("Complaints"), _("Satisfaction")],
+        [
+            [
+                f"{r['handler__last_name']}{r['handler__first_name']} ({r['handler__username']})",
+                r["n"],
+                _avg(r["score"]),
+            ]
+            for r in handlers
+        ],
+    )
+    return [open_table, deadline, satisfaction, per_handler]
+
+
+def _avg(value) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def _month(value) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%Y-%m")
+    return str(value)[:7]
