@@ -62,7 +62,7 @@ def bar_chart(table) -> str:
             (
                 GAP + i * (BAR + GAP),
                 LABEL - 8,
-                BAR * 0.7,
+                round(BAR * 0.7),
                 label[:14],
                 LABEL,
                 max(1, round(abs(value) / largest * span)),
@@ -71,7 +71,7 @@ def bar_chart(table) -> str:
                 label,
                 _text(raw),
                 LABEL + max(1, round(abs(value) / largest * span)) + 6,
-                BAR * 0.7,
+                round(BAR * 0.7),
                 _text(raw),
             )
             for i, (label, value, raw) in enumerate(points)
