@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.pagination import CappedPaginator
 from customers import selectors
 from customers.models import Customer, Tag
 from customers.presentation import masked_value
@@ -15,6 +16,7 @@ from customers.presentation import masked_value
 
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
+    paginator = CappedPaginator  # never a full COUNT(*) of a large table
     """Read-only: every change to a customer goes through the services (and so
     through review); the admin is for finding, filtering and reading the trail.
     S3 values appear masked only; rows are the viewer's own scope."""

@@ -183,6 +183,7 @@ class Complaint(models.Model):
                 condition=Q(status__in=["open", "investigating"]),
             ),
             models.Index(fields=["customer", "-received_at"], name="complaint_customer_idx"),
+            models.Index(fields=["department", "resolved_at"], name="complaint_dept_resolved_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,7 +246,10 @@ class Feedback(models.Model):
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
         ordering = ["-surveyed_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-surveyed_at"], name="feedback_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-surveyed_at"], name="feedback_customer_idx"),
+            models.Index(fields=["department", "surveyed_at"], name="feedback_dept_surveyed_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(service_quality__gte=1, service_quality__lte=5)

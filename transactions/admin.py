@@ -8,11 +8,13 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.pagination import CappedPaginator
 from transactions import selectors
 from transactions.models import Contract, Order, Product, Transaction
 
 
 class ScopedReadOnlyAdmin(SimpleHistoryAdmin):
+    paginator = CappedPaginator  # never a full COUNT(*) of a large table
     scope = staticmethod(lambda user: None)
 
     def get_queryset(self, request: HttpRequest):

@@ -375,6 +375,9 @@ class Customer(models.Model):
             models.Index(fields=["owner", "-created_at"], name="customer_owner_idx"),
             models.Index(fields=["status", "entered_at"], name="customer_queue_idx"),
             models.Index(fields=["-created_at", "-id"], name="customer_newest_idx"),
+            # Reports: approvals and submissions by department over a date range.
+            models.Index(fields=["department", "reviewed_at"], name="customer_dept_reviewed_idx"),
+            models.Index(fields=["department", "entered_at"], name="customer_dept_entered_idx"),
         ]
         constraints = [
             models.CheckConstraint(

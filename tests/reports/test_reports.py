@@ -190,3 +190,26 @@ def test_only_managers_see_reports_and_only_their_department(
     assert dict(forged["状态"].rows) == {"已审核": 1}
     client.force_login(manager)
     assert "报表" in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:customers_customer_changelist",
+        "admin:transactions_transaction_changelist",
+        "admin:interactions_complaint_changelist",
+        "admin:interactions_interaction_changelist",
+    ],
+)
+def test_admin_changelists_never_count_a_whole_table(client, manager, data, changelist):
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(changelist))
+    assert response.status_code == 200
+    table = response.context["cl"].model._meta.db_table
+    changelist_counts = [q["sql"] for q in queries if q["sql"].startswith(f'SELECT COUNT(*) FROM (SELECT "{table}"')]  # noqa: S608 — matching, not building, SQL
+    assert changelist_counts and all(sql.endswith("LIMIT 10001) subquery") for sql in changelist_counts)
+    # The only other counts are the layout bar's (pending entries, overdue complaints): filtered by status.
+    others = [q["sql"] for q in queries if q["sql"].startswith(f'SELECT COUNT(*) AS "__count" FROM "{table}"')]  # noqa: S608
+    assert all('"status"' in sql for sql in others), others
