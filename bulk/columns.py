@@ -115,7 +115,18 @@ def _parse_datetime(text: str) -> datetime:
 
 
 def convert(name: str, cell: object) -> object:
-    """One cell's value for field `name`, or ValidationError saying what is wrong."""
+    """One cell's value for field `name`, or ValidationError saying what is wrong.
+    Messages about ID and bank numbers never repeat the value: they are stored
+    (the preview, the report) and an S3 value is kept only encrypted."""
+    try:
+        return _convert(name, cell)
+    except ValidationError as exc:
+        if name in Customer.S3_FIELDS and getattr(exc, "params", None) and "value" in exc.params:
+            raise ValidationError(exc.message, code=exc.code, params={**exc.params, "value": "***"}) from None
+        raise
+
+
+def _convert(name: str, cell: object) -> object:
     field = Customer._meta.get_field(name)
     if isinstance(cell, float | int) and not isinstance(cell, bool) and name in CODES + ("mobile",):
         if isinstance(cell, float) or name in CODES:

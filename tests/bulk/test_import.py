@@ -265,3 +265,17 @@ def test_the_check_finds_repeats_across_batches(clerk, monkeypatch):
     assert (repeat.row, repeat.column) == (5, "证件号码") and "2" in repeat.message
     flagged = job.problems.get(warning=True)
     assert (flagged.row, flagged.column) == (6, "手机号码") and "3" in flagged.message
+
+
+@pytest.mark.django_db
+def test_problems_about_id_numbers_never_repeat_the_number(clerk):
+    from bulk.models import RowProblem
+
+    number = make_resident_id(sequence=77)
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    rows = [good_row(1, 证件号码=bad), good_row(2, 证件号码="1.10105199003E+17"), good_row(3, 银行账号="6222 0000")]
+    pipeline.check(_job(clerk, csv_bytes(rows)))
+    stored = " ".join(RowProblem.objects.values_list("message", flat=True))
+    assert RowProblem.objects.count() >= 3
+    for secret in (bad, bad[:14], "110105199003", "62220000"):
+        assert secret not in stored.replace(" ", "")
