@@ -497,3 +497,15 @@ def test_the_queue_keeps_a_fixed_query_count_with_200_pending_entries(client, cl
         response = client.get(reverse("review:queue"))
     assert len(response.context["entries"]) == 50 and response.context["has_next"]
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_queue_page_is_well_formed(client, clerk, reviewer):
+    import re
+
+    _pending(clerk)
+    client.force_login(reviewer)
+    html = client.get(reverse("review:queue")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "审核队列" in title
+    assert html.count('data-testid="review-queue"') == 1
