@@ -2,12 +2,18 @@
 
 For the customer table (70 columns) and its history, Django's `bulk_create` spends
 most of its time compiling SQL value by value; the import writes the same rows
-with one prepared statement per table instead. Values still go through each
-field's own `pre_save` and `get_db_prep_save` (so encryption, blind indexes,
-auto_now and adapters behave exactly as in `save()`); primary keys are taken from
-the table's sequence beforehand, so related rows can point at them."""
+with one prepared statement per table instead. A `Plan` turns an unsaved instance
+into the tuple of its database values through each field's own `pre_save` and
+`get_db_prep_save` (so encryption, blind indexes, auto_now and adapters behave
+exactly as in `save()`); primary keys are taken from the table's sequence
+beforehand, so related rows can point at them.
+
+A plan only reads the connection's adapters, never the database, so worker
+processes use it to prepare rows that the main process writes."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 from django.db import connections, models
 from django.db.models import Model
@@ -48,6 +54,10 @@ PLAIN = (
     models.ForeignKey,
 )
 LONG_WAY = (models.UUIDField, models.DateField, models.DecimalField, models.JSONField, models.FileField)
+# Adapted values worth remembering: a spreadsheet repeats its dates row after row.
+REMEMBERED = (models.DateField, models.DecimalField)  # DateTimeField is a DateField
+REMEMBER_AT_MOST = 4096
+_MISSING = object()
 
 
 def _plain(field) -> bool:
@@ -60,42 +70,72 @@ def _plain(field) -> bool:
     )
 
 
-def _value(field, obj, connection):
-    value = field.pre_save(obj, True)
-    if isinstance(field, PhoneNumberField) and isinstance(value, PhoneNumber):
-        return value.as_e164  # what the field stores, without formatting it twice
-    return field.get_db_prep_save(value, connection)
+class Plan:
+    """How one model's rows become database values and one INSERT statement."""
+
+    def __init__(self, model: type[Model], *, using: str = "default") -> None:
+        self.model = model
+        self.using = using
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.position = {attname: index for index, attname in enumerate(self.attnames)}
+        self._steps = [(f.attname, _plain(f), f) for f in self.fields]
+        self._adapted: dict[str, dict] = {
+            f.attname: {}
+            for f in self.fields
+            if isinstance(f, REMEMBERED) and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        }
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+    def values(self, obj: Model) -> tuple:
+        """The row's database values in column order (pre_save runs: this encrypts)."""
+        connection = connections[self.using]
+        stored = obj.__dict__
+        out = []
+        for attname, plain, field in self._steps:
+            out.append(stored.get(attname) if plain else self._value(field, obj, connection))
+        return tuple(out)
+
+    def _value(self, field, obj: Model, connection):
+        value = field.pre_save(obj, True)
+        if isinstance(value, PhoneNumber):
+            return value.as_e164  # what the field stores for a valid number, formatted once
+        remembered = self._adapted.get(field.attname)
+        if remembered is None or value is None:
+            return self._adapt(field, value, connection)
+        adapted = remembered.get(value, _MISSING)
+        if adapted is _MISSING:
+            adapted = self._adapt(field, value, connection)
+            if len(remembered) < REMEMBER_AT_MOST:
+                remembered[value] = adapted
+        return adapted
+
+    @staticmethod
+    def _adapt(field, value, connection):
+        adapted = field.get_db_prep_save(value, connection)
+        # Both drivers take bytes, and bytes cross to the writing process.
+        return bytes(adapted) if isinstance(adapted, memoryview) else adapted
+
+    def insert(self, rows: Iterable[Sequence]) -> None:
+        """INSERT the rows (tuples in column order) with one prepared statement."""
+        rows = list(rows)
+        if not rows:
+            return
+        with connections[self.using].cursor() as cursor:
+            cursor.executemany(self.sql, rows)
 
 
-def _row(plan, obj, connection) -> dict:
-    values = obj.__dict__
-    return {
-        attname: (values.get(attname) if plain else _value(field, obj, connection)) for attname, plain, field in plan
-    }
-
-
-def insert_rows(model: type[Model], objs: list[Model], *, using: str = "default") -> list[dict]:
+def insert_rows(model: type[Model], objs: list[Model], *, using: str = "default") -> list[tuple]:
     """Insert `objs` (primary keys set) in one `executemany`; returns each row's
-    database values by column attname (for rows that copy them, like history)."""
-    connection = connections[using]
-    plan = [(f.attname, _plain(f), f) for f in model._meta.concrete_fields]
-    rows = [_row(plan, obj, connection) for obj in objs]
-    insert_values(model, rows, using=using)
+    database values in column order."""
+    plan = Plan(model, using=using)
+    rows = [plan.values(obj) for obj in objs]
+    plan.insert(rows)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
     return rows
-
-
-def insert_values(model: type[Model], rows: list[dict], *, using: str = "default") -> None:
-    """Insert rows given as database-ready values by attname (a missing one is NULL)."""
-    if not rows:
-        return
-    connection = connections[using]
-    fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(row.get(f.attname) for f in fields) for row in rows])

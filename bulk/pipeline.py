@@ -14,33 +14,36 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import multiprocessing
 import tempfile
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, transaction
+from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bulk import columns, fastinsert
+from bulk import fastinsert
+from bulk.checking import Checked, RowChecker
 from bulk.models import ImportJob, JobStatus, Phase, RowProblem
 from customers.models import Customer, CustomerUserObjectPermission, Status, Tag
-from customers.presentation import applies_to
 from customers.services import archive_numbers_allocate
 from vault import crypto, files
 from vault.models import DataKey
 
 BATCH = 500
 MAKER_RIGHTS = ("view_customer", "change_customer")  # customers.services.ownership gives the same
-RELATIONS = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
 
 
 # Reading -------------------------------------------------------------------------
@@ -102,97 +105,7 @@ def store_upload(job: ImportJob, chunks) -> None:
     job.save(update_fields=["data_key", "size"])
 
 
-# Checking one row ----------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int
-    customer: Customer | None = None
-    tags: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # refusals: (column, message)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # possible duplicates
-
-    @property
-    def good(self) -> bool:
-        return self.customer is not None and not self.problems
-
-
-def _label(name: str) -> str:
-    return str(capfirst(Customer._meta.get_field(name).verbose_name)) if name != "__all__" else ""
-
-
-class RowChecker:
-    """Turns a row's cells into a validated, unsaved Customer, or says what is wrong."""
-
-    def __init__(self, headers: list, tag_names: set[str]) -> None:
-        self.mapping, self.ignored = columns.map_headers([str(h or "") for h in headers])
-        self.headers = {name: str(headers[index]).strip() for index, name in self.mapping.items()}
-        self.tag_names = tag_names
-
-    def column(self, name: str) -> str:
-        return self.headers.get(name) or _label(name)
-
-    def check(self, number: int, cells: list) -> Row | None:
-        if not any(str(c).strip() for c in cells if c is not None):
-            return None  # a blank line is not a row
-        row = Row(number)
-        values: dict[str, object] = {}
-        failed: list[str] = []
-        for index, name in self.mapping.items():
-            cell = cells[index] if index < len(cells) else None
-            try:
-                value = columns.convert(name, cell)
-            except ValidationError as exc:
-                row.problems += [(self.column(name), message) for message in exc.messages]
-                failed.append(name)
-                continue
-            if name == "tags":
-                row.tags = value or []
-                unknown = [t for t in row.tags if t not in self.tag_names]
-                if unknown:
-                    row.problems.append(
-                        (self.column(name), _("Unknown tags: %(tags)s.") % {"tags": "、".join(unknown)})
-                    )
-                continue
-            if value is not None:
-                values[name] = value
-        # An imported row goes straight to review, so the rules of a pending entry apply.
-        customer = Customer(**values, status=Status.PENDING)
-
-        for name in list(values):
-            # What does not apply to the kind is dropped, as the form's hidden fields are.
-            if not applies_to(name, customer.kind) and name != "kind":
-                default = Customer._meta.get_field(name).get_default()
-                setattr(customer, name, default)
-        try:
-            customer.clean_fields(exclude=["archive_no", *RELATIONS, *failed])
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                row.problems += [(self.column(name), m) for m in messages]
-                failed.append(name)
-        try:
-            customer.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                if name not in failed:
-                    row.problems += [(self.column(name) if name != "__all__" else "", m) for m in messages]
-        row.customer = customer
-        return row
-
-
 # Duplicates ----------------------------------------------------------------------
-
-
-def _index(customer: Customer) -> None:
-    """The blind index the row will be stored with (its lookups need it first)."""
-    if customer.id_number and not customer.id_number_index:
-        customer.id_number_index = crypto.blind_index("id_number", customer.id_number)
-
-
-def _e164(number) -> str:
-    # The stored spelling, without PhoneNumber's re-validation on every str().
-    return number.as_e164 if hasattr(number, "as_e164") else str(number)
 
 
 def _short(*parts) -> int:
@@ -209,51 +122,65 @@ class Duplicates:
         self.mobiles: dict[int, int] = {}
         self.people: dict[int, int] = {}
 
-    def in_file(self, row: Row, checker: RowChecker) -> None:
-        c = row.customer
-        if c.id_number:
-            _index(c)
-            first = self.ids.setdefault(_short(c.id_type, c.id_number_index), row.number)
+    def in_file(self, row: Checked, checker: RowChecker) -> None:
+        if row.id_index:
+            first = self.ids.setdefault(_short(row.id_type, row.id_index), row.number)
             if first != row.number:
                 row.problems.append(
                     (checker.column("id_number"), _("The same ID number is already on row %(row)s.") % {"row": first})
                 )
-        if c.mobile not in (None, ""):
-            first = self.mobiles.setdefault(_short(_e164(c.mobile)), row.number)
+        if row.mobile:
+            first = self.mobiles.setdefault(_short(row.mobile), row.number)
             if first != row.number:
                 row.warnings.append((checker.column("mobile"), _("Same mobile as row %(row)s.") % {"row": first}))
-        if c.birth_date:
-            first = self.people.setdefault(_short(c.name, c.birth_date), row.number)
+        if row.birth_date:
+            first = self.people.setdefault(_short(row.name, row.birth_date), row.number)
             if first != row.number:
                 row.warnings.append(
                     (checker.column("name"), _("Same name and date of birth as row %(row)s.") % {"row": first})
                 )
 
     @staticmethod
-    def in_database(rows: list[Row], checker: RowChecker) -> None:
+    def in_database(rows: list[Checked], checker: RowChecker) -> None:
         candidates = [r for r in rows if r.good]
         if not candidates:
             return
-        indexes = {r.customer.id_number_index for r in candidates if r.customer.id_number_index}
-        mobiles = {_e164(r.customer.mobile) for r in candidates if r.customer.mobile not in (None, "")}
-        names = {r.customer.name for r in candidates if r.customer.birth_date}
+        indexes = {r.id_index for r in candidates if r.id_index}
+        mobiles = {r.mobile for r in candidates if r.mobile}
+        names = {r.name for r in candidates if r.birth_date}
         live = Customer.objects.exclude(status=Status.DESTROYED)
-        by_id = {
-            (t, i): a
-            for t, i, a in live.filter(id_number_index__in=indexes).values_list(
-                "id_type", "id_number_index", "archive_no"
+        by_id = (
+            {
+                (t, i): a
+                for t, i, a in live.filter(id_number_index__in=indexes).values_list(
+                    "id_type", "id_number_index", "archive_no"
+                )
+            }
+            if indexes
+            else {}
+        )
+        # The stored E.164 spellings compared as text: no phone number parsed again.
+        by_mobile = (
+            dict(
+                live.annotate(stored_mobile=ExpressionWrapper(F("mobile"), output_field=CharField()))
+                .filter(stored_mobile__in=mobiles)
+                .values_list("stored_mobile", "archive_no")
             )
-        }
-        by_mobile = dict(live.filter(mobile__in=mobiles).values_list("mobile", "archive_no")) if mobiles else {}
-        by_person = {
-            (n, b): a
-            for n, b, a in live.filter(name__in=names, birth_date__isnull=False).values_list(
-                "name", "birth_date", "archive_no"
-            )
-        }
+            if mobiles
+            else {}
+        )
+        by_person = (
+            {
+                (n, b): a
+                for n, b, a in live.filter(name__in=names, birth_date__isnull=False).values_list(
+                    "name", "birth_date", "archive_no"
+                )
+            }
+            if names
+            else {}
+        )
         for row in candidates:
-            c = row.customer
-            twin = by_id.get((c.id_type, c.id_number_index))
+            twin = by_id.get((row.id_type, row.id_index))
             if twin:
                 row.problems.append(
                     (
@@ -262,17 +189,17 @@ class Duplicates:
                     )
                 )
                 continue
-            twin = by_mobile.get(_e164(c.mobile)) if c.mobile not in (None, "") else None
+            twin = by_mobile.get(row.mobile) if row.mobile else None
             if twin:
                 row.warnings.append(
                     (checker.column("mobile"), _("Same mobile as %(archive_no)s.") % {"archive_no": twin})
                 )
-            if c.birth_date and (c.name, c.birth_date) in by_person:
+            if row.birth_date and (row.name, row.birth_date) in by_person:
                 row.warnings.append(
                     (
                         checker.column("name"),
                         _("Same name and date of birth as %(archive_no)s.")
-                        % {"archive_no": by_person[(c.name, c.birth_date)]},
+                        % {"archive_no": by_person[(row.name, row.birth_date)]},
                     )
                 )
 
@@ -288,14 +215,13 @@ class Fingerprints:
         self.keys = {rule: array("q") for rule in self.RULES}
         self.rows = {rule: array("I") for rule in self.RULES}
 
-    def add(self, row: Row) -> None:
-        c = row.customer
-        if c.id_number_index:
-            self._add("id", _short(c.id_type, c.id_number_index), row.number)
-        if c.mobile not in (None, ""):
-            self._add("mobile", _short(_e164(c.mobile)), row.number)
-        if c.birth_date:
-            self._add("person", _short(c.name, c.birth_date), row.number)
+    def add(self, row: Checked) -> None:
+        if row.id_index:
+            self._add("id", _short(row.id_type, row.id_index), row.number)
+        if row.mobile:
+            self._add("mobile", _short(row.mobile), row.number)
+        if row.birth_date:
+            self._add("person", _short(row.name, row.birth_date), row.number)
 
     def _add(self, rule: str, key: int, number: int) -> None:
         self.keys[rule].append(key - (1 << 63))  # into the signed 64-bit range
@@ -338,26 +264,77 @@ def _file_duplicates(job: ImportJob, fingerprints: Fingerprints, checker: RowChe
         job.save(update_fields=["good_rows", "bad_rows"])
 
 
-# Running a job -------------------------------------------------------------------
+# Checking batches, here or in worker processes -----------------------------------
+
+# Below this size a file is checked in this process: starting workers costs more.
+PARALLEL_FROM_BYTES = 1 << 20
+_worker_checker: RowChecker | None = None  # a worker's copy, inherited when it forks
 
 
-def _problems(job: ImportJob, phase: str, rows: list[Row]) -> list[RowProblem]:
-    out = []
-    for row in rows:
-        out += [RowProblem(job=job, phase=phase, row=row.number, column=c, message=m) for c, m in row.problems]
-        out += [
-            RowProblem(job=job, phase=phase, row=row.number, column=c, message=m, warning=True) for c, m in row.warnings
-        ]
-    return out
+def _worker_start() -> None:
+    """In a worker: any use of the parent's database connections is refused
+    (a forked SQLite or PostgreSQL handle must never be touched twice)."""
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("An import worker checks rows; it never uses the database.")
+
+    for connection in connections.all():
+        connection.execute_wrappers.append(refuse)
 
 
-def _batches(path: Path, job: ImportJob, *, skip: int = 0) -> Iterator[tuple[RowChecker, list[tuple[int, list]]]]:
+def _check_batch(batch: list[tuple[int, list]], prepare: bool) -> list[Checked]:
+    checker = _worker_checker
+    return [r for r in (checker.check(n, cells, prepare=prepare) for n, cells in batch) if r is not None]
+
+
+def _workers_for(path: Path) -> int:
+    """How many worker processes check this file (0: this process does)."""
+    if path.stat().st_size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return settings.CRM_IMPORT_WORKERS
+
+
+def _checked_batches(
+    path: Path, job: ImportJob, *, prepare: bool, skip: int = 0
+) -> Iterator[tuple[RowChecker, list[Checked], int]]:
+    """(checker, the batch's checked rows, the batch's spreadsheet rows) for each
+    batch after the first `skip` rows, in order. Large files are checked by
+    worker processes a few batches ahead while this process writes."""
+    global _worker_checker
     rows = iter_rows(path, job.file_format)
     try:
         _number, headers = next(rows)
     except StopIteration as exc:
         raise ValidationError(_("The file is empty.")) from exc
     checker = RowChecker(headers, set(Tag.objects.values_list("name", flat=True)))
+    batches = _raw_batches(rows, skip)
+    workers = _workers_for(path)
+    if not workers:
+        for batch in batches:
+            yield (
+                checker,
+                [r for r in (checker.check(n, c, prepare=prepare) for n, c in batch) if r is not None],
+                len(batch),
+            )
+        return
+    _worker_checker = checker  # the workers inherit it when they fork
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    try:
+        ahead: deque = deque()
+        for batch in batches:
+            ahead.append((len(batch), pool.submit(_check_batch, batch, prepare)))
+            if len(ahead) > 2 * workers:
+                size, checked = ahead.popleft()
+                yield checker, checked.result(), size
+        while ahead:
+            size, checked = ahead.popleft()
+            yield checker, checked.result(), size
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _worker_checker = None
+
+
+def _raw_batches(rows: Iterator[tuple[int, list]], skip: int) -> Iterator[list[tuple[int, list]]]:
     batch: list[tuple[int, list]] = []
     seen = 0
     for number, cells in rows:
@@ -366,10 +343,23 @@ def _batches(path: Path, job: ImportJob, *, skip: int = 0) -> Iterator[tuple[Row
             continue
         batch.append((number, cells))
         if len(batch) >= BATCH:
-            yield checker, batch
+            yield batch
             batch = []
     if batch or seen == 0:
-        yield checker, batch
+        yield batch
+
+
+# Running a job -------------------------------------------------------------------
+
+
+def _problems(job: ImportJob, phase: str, rows: list[Checked]) -> list[RowProblem]:
+    out = []
+    for row in rows:
+        out += [RowProblem(job=job, phase=phase, row=row.number, column=c, message=m) for c, m in row.problems]
+        out += [
+            RowProblem(job=job, phase=phase, row=row.number, column=c, message=m, warning=True) for c, m in row.warnings
+        ]
+    return out
 
 
 def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> ImportJob:
@@ -381,12 +371,8 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
     checker = None
     try:
         with plaintext_copy(job) as path:
-            for checker, batch in _batches(path, job):
+            for checker, rows, _size in _checked_batches(path, job, prepare=False):
                 job.ignored_columns = checker.ignored
-                rows = [r for r in (checker.check(n, cells) for n, cells in batch) if r is not None]
-                for row in rows:
-                    if row.good:
-                        _index(row.customer)
                 Duplicates.in_database(rows, checker)
                 for row in rows:
                     if row.good:
@@ -411,56 +397,102 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
     return job
 
 
-def _write(rows: list[Row], *, job: ImportJob, actor: User, now) -> None:
-    """Write a batch's good rows: data keys, customers (encrypted by their fields),
-    one history row each, the maker's object rights and the tags."""
+class _Tables:
+    """The import's INSERT plans, made once per process: customers, data keys,
+    customer history (copying the customer's values) and the maker's rights."""
+
+    def __init__(self) -> None:
+        self.customer = fastinsert.Plan(Customer)
+        self.data_key = fastinsert.Plan(DataKey)
+        self.history = fastinsert.Plan(Customer.history.model)
+        self.rights = fastinsert.Plan(CustomerUserObjectPermission)
+        # A history row is the customer's values (by column name) and its own fields after them.
+        width = len(self.customer.attnames)
+        own = ("history_id", "history_date", "history_user_id", "history_type", "history_change_reason")
+        self.history_own = own
+        self.history_pick = itemgetter(
+            *(
+                self.customer.position[a] if a in self.customer.position else width + own.index(a)
+                for a in self.history.attnames
+            )
+        )
+
+
+@cache
+def _tables() -> _Tables:
+    return _Tables()
+
+
+def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
+    """Write a batch's good rows, prepared (encrypted) by the checker: data keys,
+    customers, one history row each, the maker's object rights and the tags."""
     good = [r for r in rows if r.good]
     if not good:
         return
+    tables = _tables()
+    connection = connections["default"]
     numbers = archive_numbers_allocate(count=len(good))
     ids = fastinsert.reserve_ids(Customer, len(good))
-    keys = []
+    history_ids = fastinsert.reserve_ids(Customer.history.model, len(good))
+    at = Customer._meta.get_field("created_at").get_db_prep_save(now, connection)
+    # What the importing process decides: identity, number, maker, department, review state, times.
+    decided = {
+        "owner_id": actor.pk,
+        "entered_by_id": actor.pk,
+        "department_id": actor.department_id,
+        "status": Status.PENDING,
+        "entered_at": at,
+        "created_at": at,
+        "updated_at": at,
+    }
+    position = tables.customer.position
+    fixed = [(position[name], value) for name, value in decided.items()]
     reason = _("Imported from %(file)s and submitted for review") % {"file": job.filename}
-    for row, archive_no, pk in zip(good, numbers, ids, strict=True):
-        c = row.customer
-        c.pk = pk
-        c.archive_no = archive_no
-        c.owner = c.entered_by = actor
-        c.department_id = actor.department_id
-        c.status = Status.PENDING
-        c.entered_at = c.created_at = now
-        c.data_key = crypto.new_data_key()
-        keys.append(c.data_key)
-    customers = [r.customer for r in good]
-    fastinsert.insert_rows(DataKey, keys)
-    values = fastinsert.insert_rows(Customer, customers)
-    # One history row each: the customer's own prepared values, and who, when, why.
-    History = Customer.history.model
-    extra = {"history_date": now, "history_user_id": actor.pk, "history_type": "+", "history_change_reason": reason}
-    fastinsert.insert_values(
-        History,
-        [
-            {**row, "history_id": history_id, **extra}
-            for row, history_id in zip(values, fastinsert.reserve_ids(History, len(values)), strict=True)
-        ],
-    )
-    rights = list(
-        Permission.objects.filter(
-            content_type__app_label="customers", codename__in=["view_customer", "change_customer"]
+    history_at = Customer.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
+    own = {
+        "history_date": history_at,
+        "history_user_id": actor.pk,
+        "history_type": "+",
+        "history_change_reason": reason,
+    }
+    customers, history = [], []
+    for row, archive_no, pk, history_id in zip(good, numbers, ids, history_ids, strict=True):
+        values = list(row.customer)
+        values[position["id"]] = pk
+        values[position["archive_no"]] = archive_no
+        for index, value in fixed:
+            values[index] = value
+        customers.append(values)
+        history.append(
+            tables.history_pick([*values, *(history_id if a == "history_id" else own[a] for a in tables.history_own)])
         )
+    tables.data_key.insert(r.data_key for r in good)
+    tables.customer.insert(customers)
+    tables.history.insert(history)
+    rights = Permission.objects.filter(content_type__app_label="customers", codename__in=MAKER_RIGHTS).values_list(
+        "pk", flat=True
     )
-    CustomerUserObjectPermission.objects.bulk_create(
-        [
-            CustomerUserObjectPermission(content_object_id=c.pk, user=actor, permission=p)
-            for c in customers
-            for p in rights
-        ]
+    rights_ids = fastinsert.reserve_ids(CustomerUserObjectPermission, len(good) * len(rights))
+    tables.rights.insert(
+        _right_row(tables.rights, pk=next_id, customer=values[position["id"]], user=actor.pk, permission=p)
+        for (values, p), next_id in zip(((v, p) for v in customers for p in rights), rights_ids, strict=True)
     )
-    tags = {t.name: t for t in Tag.objects.all()}
-    Through = Customer.tags.through
-    Through.objects.bulk_create(
-        [Through(customer_id=r.customer.pk, tag_id=tags[name].pk) for r in good for name in r.tags]
-    )
+    tagged = [r for r in good if r.tags]
+    if tagged:
+        tags = {t.name: t for t in Tag.objects.all()}
+        Through = Customer.tags.through
+        by_row = {id(r): values[position["id"]] for r, values in zip(good, customers, strict=True)}
+        Through.objects.bulk_create(
+            [Through(customer_id=by_row[id(r)], tag_id=tags[name].pk) for r in tagged for name in r.tags]
+        )
+
+
+def _right_row(plan: fastinsert.Plan, **values) -> tuple:
+    names = {"pk": "id", "customer": "content_object_id", "user": "user_id", "permission": "permission_id"}
+    row = [None] * len(plan.attnames)
+    for key, value in values.items():
+        row[plan.position[names[key]]] = value
+    return tuple(row)
 
 
 def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] | None = None) -> ImportJob:
@@ -470,8 +502,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
     job.status = JobStatus.IMPORTING
     job.save(update_fields=["status"])
     with plaintext_copy(job) as path:
-        for checker, batch in _batches(path, job, skip=job.processed_rows):
-            rows = [r for r in (checker.check(n, cells) for n, cells in batch) if r is not None]
+        for checker, rows, size in _checked_batches(path, job, prepare=True, skip=job.processed_rows):
             duplicates = Duplicates()  # this batch; the earlier ones are in the database
             for row in rows:
                 if row.good:
@@ -483,13 +514,13 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
                 _write(rows, job=job, actor=actor, now=timezone.now())
                 RowProblem.objects.bulk_create(_problems(job, Phase.IMPORT, rows))
                 ImportJob.objects.filter(pk=job.pk).update(
-                    processed_rows=F("processed_rows") + len(batch),
+                    processed_rows=F("processed_rows") + size,
                     imported_rows=F("imported_rows") + sum(1 for r in rows if r.good),
                     refused_rows=F("refused_rows") + sum(1 for r in rows if not r.good),
                     flagged_rows=F("flagged_rows") + sum(1 for r in rows if r.good and r.warnings),
                 )
             if progress:
-                progress(len(batch))
+                progress(size)
     job.refresh_from_db()
     job.status, job.finished_at = JobStatus.DONE, timezone.now()
     job.save(update_fields=["status", "finished_at"])

@@ -1,6 +1,7 @@
 """Custodian settings: one module, everything that differs between machines comes
 from the environment (see README "Configuration")."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -229,6 +230,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploaded spreadsheets, kept encrypted (vault.files) until their import is discarded.
 CRM_IMPORT_DIR = Path(env_str("CRM_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
 CRM_IMPORT_MAX_BYTES = env_int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+# Worker processes that check and encrypt a large file's rows while the importing
+# process writes them (0: the importing process does everything).
+CRM_IMPORT_WORKERS = env_int("CRM_IMPORT_WORKERS", os.cpu_count() or 1)
 # Larger uploads go to a temporary file instead of memory while they arrive.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
