@@ -132,12 +132,15 @@ class RowChecker:
         }
         self.phones = {f.name for f in Customer._meta.concrete_fields if isinstance(f, PhoneNumberField)}
         # Model.clean_fields, field by field, remembering what a field's clean
-        # answers for a value (it depends on the value alone: relations, whose
-        # check queries the database, are not cleaned here, as before).
+        # answers for a value (it depends on the value alone; relations, whose
+        # check queries the database, are set by the importing process).
+        # What the file cannot set (identity, review state, times) is decided by
+        # the importing process and is not the row's to be judged on: the form
+        # leaves those fields out of its validation too.
         self.cleaners = [
             (f, None if f.name in self.phones else _Remembered(lambda value, f=f: f.clean(value, None)))
             for f in Customer._meta.fields
-            if f.name not in ("archive_no", *RELATIONS) and not f.generated
+            if f.editable and f.name not in RELATIONS and not f.generated
         ]
         # A new Customer as Customer() builds it: the defaults, then the row's values.
         self.defaults, self.default_factories = {}, []

@@ -54,7 +54,6 @@ PLAIN = (
     models.ForeignKey,
 )
 LONG_WAY = (models.UUIDField, models.DateField, models.DecimalField, models.JSONField, models.FileField)
-# Adapted values worth remembering: a spreadsheet repeats its dates row after row.
 REMEMBERED = (models.DateField, models.DecimalField)  # DateTimeField is a DateField
 REMEMBER_AT_MOST = 4096
 _MISSING = object()
@@ -70,6 +69,18 @@ def _plain(field) -> bool:
     )
 
 
+def _saves_as_is(field) -> bool:
+    """Does the field's pre_save just read the attribute (no auto time, no encryption)?"""
+    if isinstance(field, PhoneNumberField):
+        return False
+    if isinstance(field, models.DateField):  # and DateTimeField
+        return not (field.auto_now or field.auto_now_add)
+    return type(field).pre_save is models.Field.pre_save
+
+
+PLAIN_VALUE, ADAPTED_VALUE, SAVED_VALUE = range(3)
+
+
 class Plan:
     """How one model's rows become database values and one INSERT statement."""
 
@@ -79,12 +90,16 @@ class Plan:
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
         self.position = {attname: index for index, attname in enumerate(self.attnames)}
-        self._steps = [(f.attname, _plain(f), f) for f in self.fields]
-        self._adapted: dict[str, dict] = {
-            f.attname: {}
-            for f in self.fields
-            if isinstance(f, REMEMBERED) and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-        }
+        self._steps = []
+        for f in self.fields:
+            if _plain(f):
+                self._steps.append((PLAIN_VALUE, f.attname, f, None))
+            elif _saves_as_is(f):
+                # Adapted values worth remembering: a spreadsheet repeats its dates row after row.
+                remembered = {} if isinstance(f, REMEMBERED) else None
+                self._steps.append((ADAPTED_VALUE, f.attname, f, remembered))
+            else:
+                self._steps.append((SAVED_VALUE, f.attname, f, None))
         connection = connections[using]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
@@ -96,16 +111,23 @@ class Plan:
         connection = connections[self.using]
         stored = obj.__dict__
         out = []
-        for attname, plain, field in self._steps:
-            out.append(stored.get(attname) if plain else self._value(field, obj, connection))
+        for kind, attname, field, remembered in self._steps:
+            if kind == PLAIN_VALUE:
+                out.append(stored.get(attname))
+            elif kind == ADAPTED_VALUE:
+                out.append(self._adapted(field, stored.get(attname), connection, remembered))
+            else:
+                value = field.pre_save(obj, True)
+                if isinstance(value, PhoneNumber):
+                    out.append(value.as_e164)  # what the field stores for a valid number, formatted once
+                else:
+                    out.append(self._adapted(field, value, connection, None))
         return tuple(out)
 
-    def _value(self, field, obj: Model, connection):
-        value = field.pre_save(obj, True)
-        if isinstance(value, PhoneNumber):
-            return value.as_e164  # what the field stores for a valid number, formatted once
-        remembered = self._adapted.get(field.attname)
-        if remembered is None or value is None:
+    def _adapted(self, field, value, connection, remembered: dict | None):
+        if value is None and not isinstance(field, models.JSONField):
+            return None  # NULL, whatever the adapter (JSON alone spells it 'null')
+        if remembered is None:
             return self._adapt(field, value, connection)
         adapted = remembered.get(value, _MISSING)
         if adapted is _MISSING:

@@ -46,6 +46,8 @@ def normalize_text(value: str | None) -> str:
     """Full-width letters, digits and spaces made half-width, control characters
     (NUL among them, which PostgreSQL refuses) dropped, trimmed, inner runs of
     white space folded to one space."""
+    if not value:
+        return ""
     text = unicodedata.normalize("NFC", value or "").translate(_FULL_WIDTH_ALNUM).translate(_CONTROL)
     return " ".join(text.split())
 

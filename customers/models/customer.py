@@ -445,9 +445,10 @@ class Customer(models.Model):
         self._clean_kind(add)
         self._clean_identity(add)
         self._clean_contact(add)
-        self._clean_dates(add)
+        today = timezone.localdate()
+        self._clean_dates(add, today)
         if self.status in (Status.PENDING, Status.APPROVED):
-            self._clean_consent(add)
+            self._clean_consent(add, today)
         if errors:
             raise ValidationError(errors)
         for field in (self._meta.get_field("id_number_index"), self._meta.get_field("bank_account_index")):
@@ -515,8 +516,7 @@ class Customer(models.Model):
             ):
                 add("mobile", _("This is not a mobile number; put landlines under phone."), "not_mobile")
 
-    def _clean_dates(self, add) -> None:
-        today = timezone.localdate()
+    def _clean_dates(self, add, today: date) -> None:
         if self.birth_date and self.birth_date > today:
             add("birth_date", _("The date of birth cannot be in the future."), "future")
         if self.founded_on and self.founded_on > today:
@@ -530,11 +530,11 @@ class Customer(models.Model):
         if self.retention_until and self.consent_at and self.retention_until <= timezone.localdate(self.consent_at):
             add("retention_until", _("The retention date must come after the consent was given."), "order")
 
-    def _clean_consent(self, add) -> None:
+    def _clean_consent(self, add, today: date) -> None:
         for name in ("consent_purpose", "consent_at", "retention_until"):
             if not getattr(self, name):
                 add(name, _("Required before review: the customer must be told the purpose and retention."), "consent")
-        if self.birth_date and age_on(self.birth_date, timezone.localdate()) < GUARDIAN_CONSENT_BELOW_AGE:
+        if self.birth_date and age_on(self.birth_date, today) < GUARDIAN_CONSENT_BELOW_AGE:
             for name in ("guardian_name", "guardian_consent_at"):
                 if not getattr(self, name):
                     add(name, _("A customer under 14 needs a guardian's consent."), "guardian")
