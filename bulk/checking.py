@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 
 import phonenumbers
 from django.conf import settings
@@ -43,6 +44,21 @@ RELATIONS = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
 # choices; a column of unique values (names, ID numbers) stops growing there.
 REMEMBER_AT_MOST = 10_000
 _REMEMBERED_TYPES = (str, int, float, bool, date, datetime, Decimal, type(None))
+# Columns the writing process fills in for the whole batch (`bulk.pipeline._write`):
+# identity, archive number, maker, department, review state and times.
+WRITER_DECIDES = frozenset(
+    (
+        "id",
+        "archive_no",
+        "owner_id",
+        "entered_by_id",
+        "department_id",
+        "status",
+        "entered_at",
+        "created_at",
+        "updated_at",
+    )
+)
 
 
 @dataclass(slots=True)
@@ -66,6 +82,10 @@ class Checked:
     @property
     def good(self) -> bool:
         return not self.problems
+
+    def __reduce__(self):
+        # Crosses from a worker as a plain tuple: half the pickling time of a dataclass's state.
+        return Checked, tuple(getattr(self, f) for f in self.__slots__)
 
 
 def _label(name: str) -> str:
@@ -147,10 +167,13 @@ class RowChecker:
         for f in Customer._meta.concrete_fields:
             if f.default is NOT_PROVIDED:
                 self.defaults[f.attname] = None if f.null or not f.empty_strings_allowed else ""
+            elif f.attname in WRITER_DECIDES:
+                self.defaults[f.attname] = None
             elif callable(f.default):
                 self.default_factories.append((f.attname, f.default))
             else:
-                self.defaults[f.attname] = f.default
+                # A choice's plain value (Tier.GENERAL is "general"), so its answers are remembered.
+                self.defaults[f.attname] = f.default.value if isinstance(f.default, Enum) else f.default
         self.defaults["status"] = Status.PENDING  # an imported row goes straight to review
         self.plans = None
 
@@ -233,7 +256,7 @@ class RowChecker:
 
     def _prepare(self, customer: Customer, row: Checked) -> None:
         if self.plans is None:
-            self.plans = fastinsert.Plan(Customer), fastinsert.Plan(DataKey)
+            self.plans = fastinsert.Plan(Customer, leave=WRITER_DECIDES), fastinsert.Plan(DataKey)
         customer_plan, key_plan = self.plans
         data_key = crypto.new_data_key()
         customer.data_key = data_key

@@ -78,13 +78,14 @@ def _saves_as_is(field) -> bool:
     return type(field).pre_save is models.Field.pre_save
 
 
-PLAIN_VALUE, ADAPTED_VALUE, SAVED_VALUE = range(3)
+PLAIN_VALUE, ADAPTED_VALUE, SAVED_VALUE, LEFT_VALUE = range(4)
 
 
 class Plan:
     """How one model's rows become database values and one INSERT statement."""
 
-    def __init__(self, model: type[Model], *, using: str = "default") -> None:
+    def __init__(self, model: type[Model], *, using: str = "default", leave: frozenset[str] = frozenset()) -> None:
+        """`leave`: attnames whose values someone else fills in (they are None here)."""
         self.model = model
         self.using = using
         self.fields = list(model._meta.concrete_fields)
@@ -92,7 +93,9 @@ class Plan:
         self.position = {attname: index for index, attname in enumerate(self.attnames)}
         self._steps = []
         for f in self.fields:
-            if _plain(f):
+            if f.attname in leave:
+                self._steps.append((LEFT_VALUE, f.attname, f, None))
+            elif _plain(f):
                 self._steps.append((PLAIN_VALUE, f.attname, f, None))
             elif _saves_as_is(f):
                 # Adapted values worth remembering: a spreadsheet repeats its dates row after row.
@@ -116,6 +119,8 @@ class Plan:
                 out.append(stored.get(attname))
             elif kind == ADAPTED_VALUE:
                 out.append(self._adapted(field, stored.get(attname), connection, remembered))
+            elif kind == LEFT_VALUE:
+                out.append(None)
             else:
                 value = field.pre_save(obj, True)
                 if isinstance(value, PhoneNumber):

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bulk import fastinsert
-from bulk.checking import Checked, RowChecker
+from bulk.checking import WRITER_DECIDES, Checked, RowChecker
 from bulk.models import ImportJob, JobStatus, Phase, RowProblem
 from customers.models import Customer, CustomerUserObjectPermission, Status, Tag
 from customers.services import archive_numbers_allocate
@@ -477,7 +477,7 @@ def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
         "updated_at": at,
     }
     position = tables.customer.position
-    fixed = [(position[name], value) for name, value in decided.items()]
+    fixed = [(position[name], decided[name]) for name in WRITER_DECIDES if name not in ("id", "archive_no")]
     reason = _("Imported from %(file)s and submitted for review") % {"file": job.filename}
     history_at = Customer.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
     own = {
