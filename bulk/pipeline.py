@@ -21,7 +21,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from functools import cache
 from operator import itemgetter
@@ -318,9 +318,11 @@ def _check_batch(batch: list[tuple[int, list]], prepare: bool) -> list[Checked]:
     return [r for r in (checker.check(n, cells, prepare=prepare) for n, cells in batch) if r is not None]
 
 
-def _workers_for(path: Path) -> int:
-    """How many worker processes check this file (0: this process does)."""
-    if path.stat().st_size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+def workers_for(size: int) -> int:
+    """How many worker processes check a file of `size` bytes (0: the importing
+    process does). Workers are forked: they inherit the checker, the settings and
+    the keys, and need no start-up of their own."""
+    if size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     return settings.CRM_IMPORT_WORKERS
 
@@ -339,7 +341,7 @@ def _checked_batches(
         raise ValidationError(_("The file is empty.")) from exc
     checker = RowChecker(headers, set(Tag.objects.values_list("name", flat=True)))
     batches = _raw_batches(rows, skip)
-    workers = _workers_for(path)
+    workers = workers_for(path.stat().st_size)
     if not workers:
         for batch in batches:
             yield (
@@ -401,8 +403,8 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
     fingerprints = Fingerprints()
     checker = None
     try:
-        with plaintext_copy(job) as path:
-            for checker, rows, _size in _checked_batches(path, job, prepare=False):
+        with plaintext_copy(job) as path, closing(_checked_batches(path, job, prepare=False)) as batches:
+            for checker, rows, _size in batches:
                 job.ignored_columns = checker.ignored
                 Duplicates.in_database(rows, checker)
                 for row in rows:
@@ -556,8 +558,12 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
         raise ValidationError(_("You belong to no department, so you cannot enter customers."))
     job.status = JobStatus.IMPORTING
     job.save(update_fields=["status"])
-    with plaintext_copy(job) as path, _bulk_writes():
-        for checker, rows, size in _checked_batches(path, job, prepare=True, skip=job.processed_rows):
+    with (
+        plaintext_copy(job) as path,
+        _bulk_writes(),
+        closing(_checked_batches(path, job, prepare=True, skip=job.processed_rows)) as batches,
+    ):
+        for checker, rows, size in batches:
             duplicates = Duplicates()  # this batch; the earlier ones are in the database
             for row in rows:
                 if row.good:
