@@ -42,7 +42,7 @@ from vault.models import DataKey
 RELATIONS = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
 # Per column, how many distinct values are remembered: enough for dates and
 # choices; a column of unique values (names, ID numbers) stops growing there.
-REMEMBER_AT_MOST = 10_000
+REMEMBER_AT_MOST = 2048
 _REMEMBERED_TYPES = (str, int, float, bool, date, datetime, Decimal, type(None))
 # Columns the writing process fills in for the whole batch (`bulk.pipeline._write`):
 # identity, archive number, maker, department, review state and times.
@@ -157,10 +157,12 @@ class RowChecker:
         # What the file cannot set (identity, review state, times) is decided by
         # the importing process and is not the row's to be judged on: the form
         # leaves those fields out of its validation too.
+        judged = [f for f in Customer._meta.fields if f.editable and f.name not in RELATIONS and not f.generated]
+        mapped = set(self.mapping.values())
         self.cleaners = [
             (f, None if f.name in self.phones else _Remembered(lambda value, f=f: f.clean(value, None)))
-            for f in Customer._meta.fields
-            if f.editable and f.name not in RELATIONS and not f.generated
+            for f in judged
+            if f.name in mapped
         ]
         # A new Customer as Customer() builds it: the defaults, then the row's values.
         self.defaults, self.default_factories = {}, []
@@ -175,6 +177,17 @@ class RowChecker:
                 # A choice's plain value (Tier.GENERAL is "general"), so its answers are remembered.
                 self.defaults[f.attname] = f.default.value if isinstance(f.default, Enum) else f.default
         self.defaults["status"] = Status.PENDING  # an imported row goes straight to review
+        # A field the file has no column for keeps its default on every row: its
+        # verdict is the same for all of them, so it is worked out once.
+        self.default_problems = []
+        for f in judged:
+            value = self.defaults.get(f.attname)
+            if f.name in mapped or (f.blank and value in f.empty_values):
+                continue
+            try:
+                f.clean(value, None)
+            except ValidationError as exc:
+                self.default_problems += [(f.name, m) for m in exc.messages]
         self.plans = None
 
     def column(self, name: str) -> str:
@@ -234,6 +247,9 @@ class RowChecker:
         """`Customer.clean_fields()` then `Customer.clean()`, problems by column."""
         customer.normalize()
         stored = customer.__dict__
+        for name, message in self.default_problems:
+            row.problems.append((self.column(name), message))
+            failed.append(name)
         for f, clean in self.cleaners:
             if f.name in failed:
                 continue

@@ -55,7 +55,7 @@ PLAIN = (
 )
 LONG_WAY = (models.UUIDField, models.DateField, models.DecimalField, models.JSONField, models.FileField)
 REMEMBERED = (models.DateField, models.DecimalField)  # DateTimeField is a DateField
-REMEMBER_AT_MOST = 4096
+REMEMBER_AT_MOST = 2048
 _MISSING = object()
 
 

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import io
 import multiprocessing
+import os
 import tempfile
 from array import array
 from collections import deque
@@ -30,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import connections, reset_queries, transaction
 from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ from vault.models import DataKey
 # after) in one transaction. Larger batches rewrite fewer index pages per row.
 BATCH = 2000
 PEOPLE_PER_QUERY = 400
-SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_CACHE_KIB = 32 * 1024
 SQLITE_CHECKPOINT_PAGES = 16 * 1024
 MAKER_RIGHTS = ("view_customer", "change_customer")  # customers.services.ownership gives the same
 
@@ -296,6 +297,7 @@ def _file_duplicates(job: ImportJob, fingerprints: Fingerprints, checker: RowChe
 
 # Below this size a file is checked in this process: starting workers costs more.
 PARALLEL_FROM_BYTES = 1 << 20
+WORKER_NICENESS = 5
 _worker_checker: RowChecker | None = None  # a worker's copy, inherited when it forks
 
 
@@ -311,6 +313,9 @@ def _worker_start() -> None:
     # What the worker inherited lives as long as it does: keep it out of the
     # garbage collector's full passes.
     gc.freeze()
+    # Checking is background work: the writing process (and any web process on
+    # the machine) goes first when they compete for a core.
+    os.nice(WORKER_NICENESS)
 
 
 def _check_batch(batch: list[tuple[int, list]], prepare: bool) -> list[Checked]:
@@ -356,7 +361,7 @@ def _checked_batches(
         ahead: deque = deque()
         for batch in batches:
             ahead.append((len(batch), pool.submit(_check_batch, batch, prepare)))
-            if len(ahead) > 2 * workers:
+            if len(ahead) > workers:  # each worker busy with one batch, the next one waiting
                 size, checked = ahead.popleft()
                 yield checker, checked.result(), size
         while ahead:
@@ -416,6 +421,7 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
                     job.good_rows += sum(1 for r in rows if r.good)
                     job.bad_rows += sum(1 for r in rows if not r.good)
                     job.save(update_fields=["checked_rows", "good_rows", "bad_rows", "ignored_columns"])
+                reset_queries()
                 if progress:
                     progress(len(rows))
     except ValidationError as exc:
@@ -580,6 +586,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
                     refused_rows=F("refused_rows") + sum(1 for r in rows if not r.good),
                     flagged_rows=F("flagged_rows") + sum(1 for r in rows if r.good and r.warnings),
                 )
+            reset_queries()  # with DEBUG on, a long import would keep its largest queries
             if progress:
                 progress(size)
     job.refresh_from_db()

@@ -174,7 +174,18 @@ def json_loads_last(output: str) -> dict:
 
 
 def _manage(arguments: list[str], *, database: Path) -> str:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONUNBUFFERED": "1"}
+    """Run a command of ours on `database`, configured as production is (DEBUG
+    off: no query log, no debug cursor), with this process's keys."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "CRM_FIELD_KEYS": settings.CRM_FIELD_KEYS,
+        "CRM_BLIND_INDEX_KEY": settings.CRM_BLIND_INDEX_KEY,
+    }
     done = subprocess.run(  # noqa: S603 — our own manage.py with fixed arguments
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
         env=env,
