@@ -298,12 +298,15 @@ def _file_duplicates(job: ImportJob, fingerprints: Fingerprints, checker: RowChe
 # Below this size a file is checked in this process: starting workers costs more.
 PARALLEL_FROM_BYTES = 1 << 20
 WORKER_NICENESS = 5
-_worker_checker: RowChecker | None = None  # a worker's copy, inherited when it forks
+_worker_checker: RowChecker | None = None  # set in each worker process only
 
 
-def _worker_start() -> None:
-    """In a worker: any use of the parent's database connections is refused
-    (a forked SQLite or PostgreSQL handle must never be touched twice)."""
+def _worker_start(checker: RowChecker) -> None:
+    """In a worker, forked with the file's checker. Any use of the parent's
+    database connections is refused (a forked SQLite or PostgreSQL handle must
+    never be touched twice)."""
+    global _worker_checker
+    _worker_checker = checker
 
     def refuse(*args, **kwargs):
         raise RuntimeError("An import worker checks rows; it never uses the database.")
@@ -338,7 +341,6 @@ def _checked_batches(
     """(checker, the batch's checked rows, the batch's spreadsheet rows) for each
     batch after the first `skip` rows, in order. Large files are checked by
     worker processes a few batches ahead while this process writes."""
-    global _worker_checker
     rows = iter_rows(path, job.file_format)
     try:
         _number, headers = next(rows)
@@ -355,8 +357,12 @@ def _checked_batches(
                 len(batch),
             )
         return
-    _worker_checker = checker  # the workers inherit it when they fork
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),  # the checker is inherited, not pickled
+        initializer=_worker_start,
+        initargs=(checker,),
+    )
     try:
         ahead: deque = deque()
         for batch in batches:
@@ -369,7 +375,6 @@ def _checked_batches(
             yield checker, checked.result(), size
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _worker_checker = None
 
 
 def _raw_batches(rows: Iterator[tuple[int, list]], skip: int) -> Iterator[list[tuple[int, list]]]:

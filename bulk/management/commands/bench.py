@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=["import"])
-        parser.add_argument("--rows", type=int, default=20000)
+        parser.add_argument("--rows", type=int, default=100_000)
         parser.add_argument("--json", action="store_true", help="Print one JSON object as the last line.")
         parser.add_argument("--part", choices=["ours", "peer", "raw"], help=argparse_hidden())
         parser.add_argument("--file", type=Path, help=argparse_hidden())
