@@ -37,6 +37,7 @@ from bulk import columns, fastinsert
 from customers.models import Customer, Status
 from customers.presentation import applies_to
 from vault import crypto
+from vault.fields import BlindIndexField
 from vault.models import DataKey
 
 RELATIONS = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
@@ -272,7 +273,12 @@ class RowChecker:
 
     def _prepare(self, customer: Customer, row: Checked) -> None:
         if self.plans is None:
-            self.plans = fastinsert.Plan(Customer, leave=WRITER_DECIDES), fastinsert.Plan(DataKey)
+            # Customer.clean() has just brought the blind indexes up to date (its last step).
+            indexes = frozenset(f.attname for f in Customer._meta.concrete_fields if isinstance(f, BlindIndexField))
+            self.plans = (
+                fastinsert.Plan(Customer, leave=WRITER_DECIDES, computed=indexes),
+                fastinsert.Plan(DataKey),
+            )
         customer_plan, key_plan = self.plans
         data_key = crypto.new_data_key()
         customer.data_key = data_key

@@ -84,8 +84,17 @@ PLAIN_VALUE, ADAPTED_VALUE, SAVED_VALUE, LEFT_VALUE = range(4)
 class Plan:
     """How one model's rows become database values and one INSERT statement."""
 
-    def __init__(self, model: type[Model], *, using: str = "default", leave: frozenset[str] = frozenset()) -> None:
-        """`leave`: attnames whose values someone else fills in (they are None here)."""
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        using: str = "default",
+        leave: frozenset[str] = frozenset(),
+        computed: frozenset[str] = frozenset(),
+    ) -> None:
+        """`leave`: attnames whose values someone else fills in (they are None
+        here); `computed`: attnames the caller has already brought up to date on
+        the instance (their pre_save has run), taken as they are."""
         self.model = model
         self.using = using
         self.fields = list(model._meta.concrete_fields)
@@ -95,7 +104,7 @@ class Plan:
         for f in self.fields:
             if f.attname in leave:
                 self._steps.append((LEFT_VALUE, f.attname, f, None))
-            elif _plain(f):
+            elif _plain(f) or f.attname in computed:
                 self._steps.append((PLAIN_VALUE, f.attname, f, None))
             elif _saves_as_is(f):
                 # Adapted values worth remembering: a spreadsheet repeats its dates row after row.
@@ -103,7 +112,9 @@ class Plan:
                 self._steps.append((ADAPTED_VALUE, f.attname, f, remembered))
             else:
                 self._steps.append((SAVED_VALUE, f.attname, f, None))
-        connection = connections[using]
+        # Values are adapted with this connection's operations (they never touch
+        # the database); rows are inserted through the running thread's connection.
+        self._adapting = connection = connections[using]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
         placeholders = ", ".join(["%s"] * len(self.fields))
@@ -111,7 +122,7 @@ class Plan:
 
     def values(self, obj: Model) -> tuple:
         """The row's database values in column order (pre_save runs: this encrypts)."""
-        connection = connections[self.using]
+        connection = self._adapting
         stored = obj.__dict__
         out = []
         for kind, attname, field, remembered in self._steps:
