@@ -121,6 +121,12 @@ class _Remembered:
         raise ValidationError(result.error_list if hasattr(result, "error_list") else result.messages)
 
 
+def _remembered(function, name: str):
+    # ID and bank numbers are unique to a row, and their plaintext is kept no
+    # longer than the row's check takes.
+    return function if name in Customer.S3_FIELDS else _Remembered(function)
+
+
 class _OncePhoneNumber(PhoneNumber):
     """A parsed phone number that works out its validity once: the field's
     validator, `Customer.clean` and the stored E.164 spelling all ask."""
@@ -149,7 +155,8 @@ class RowChecker:
         self.headers = {name: str(headers[index]).strip() for index, name in self.mapping.items()}
         self.tag_names = tag_names
         self.convert = {
-            name: _Remembered(lambda cell, name=name: columns.convert(name, cell)) for name in self.mapping.values()
+            name: _remembered(lambda cell, name=name: columns.convert(name, cell), name)
+            for name in self.mapping.values()
         }
         self.phones = {f.name for f in Customer._meta.concrete_fields if isinstance(f, PhoneNumberField)}
         # Model.clean_fields, field by field, remembering what a field's clean
@@ -161,7 +168,7 @@ class RowChecker:
         judged = [f for f in Customer._meta.fields if f.editable and f.name not in RELATIONS and not f.generated]
         mapped = set(self.mapping.values())
         self.cleaners = [
-            (f, None if f.name in self.phones else _Remembered(lambda value, f=f: f.clean(value, None)))
+            (f, None if f.name in self.phones else _remembered(lambda value, f=f: f.clean(value, None), f.name))
             for f in judged
             if f.name in mapped
         ]

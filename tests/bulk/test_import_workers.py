@@ -118,3 +118,18 @@ def test_same_name_and_birth_date_in_the_database_is_flagged_in_every_query_chun
     assert set(flagged) == {(3, "名称"), (6, "名称"), (9, "名称")}
     assert twins[1].archive_no in flagged[(6, "名称")]
     assert job.bad_rows == 0  # a possible duplicate is imported, flagged
+
+
+@pytest.mark.django_db
+def test_a_repeated_bad_value_is_refused_on_every_row_it_appears_on(clerk):
+    """The checker remembers a column's answers: a remembered refusal is still a refusal."""
+    rows = [good_row(n, 同意时间="2026-13-40", 客户类型="外星人" if n > 2 else "个人") for n in range(1, 5)]
+    job = ImportJob.objects.create(owner=clerk, filename="c.csv", file_format="csv")
+    pipeline.store_upload(job, [csv_bytes(rows)])
+    job = pipeline.check(job)
+    problems = [(p.row, p.column, p.message) for p in job.problems.filter(warning=False)]
+    dates = [p for p in problems if p[1] == "同意时间"]
+    kinds = [p for p in problems if p[1] == "客户类型"]
+    assert [r for r, _c, _m in dates] == [2, 3, 4, 5] and len({m for _r, _c, m in dates}) == 1
+    assert [r for r, _c, _m in kinds] == [4, 5] and "外星人" in kinds[0][2]
+    assert job.bad_rows == 4
