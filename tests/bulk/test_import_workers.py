@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from bulk import pipeline
+from bulk import duplicates, pipeline
 from bulk.models import ImportJob, JobStatus
 from customers.models import Customer, Tag
 from tests.bulk.helpers import csv_bytes, good_row
@@ -104,7 +104,7 @@ def test_a_worker_process_never_uses_the_database(clerk, settings, monkeypatch):
 
 @pytest.mark.django_db
 def test_same_name_and_birth_date_in_the_database_is_flagged_in_every_query_chunk(clerk, other_clerk, monkeypatch):
-    monkeypatch.setattr(pipeline, "PEOPLE_PER_QUERY", 2)
+    monkeypatch.setattr(duplicates, "PEOPLE_PER_QUERY", 2)
     twins = []
     for n in (2, 5, 8):
         born = date(1970 + n % 40, 1, 1)
