@@ -118,7 +118,7 @@ class _Remembered:
         ok, result = answer
         if ok:
             return result
-        raise ValidationError(result.error_list if hasattr(result, "error_list") else result.messages)
+        raise ValidationError(result.error_list)  # a new error each time: the remembered one keeps no traceback
 
 
 def _remembered(function, name: str):
@@ -200,6 +200,10 @@ class RowChecker:
 
     def column(self, name: str) -> str:
         return self.headers.get(name) or _label(name)
+
+    def check_batch(self, batch: list[tuple[int, list]], *, prepare: bool = False) -> list[Checked]:
+        """The verdicts of a batch of (row number, cells); blank lines are no rows."""
+        return [row for row in (self.check(n, cells, prepare=prepare) for n, cells in batch) if row is not None]
 
     def check(self, number: int, cells: list, *, prepare: bool = False) -> Checked | None:
         """The row's verdict; with `prepare`, a good row's database values too

@@ -158,6 +158,13 @@ class Plan:
         # Both drivers take bytes, and bytes cross to the writing process.
         return bytes(adapted) if isinstance(adapted, memoryview) else adapted
 
+    def row(self, **values) -> tuple:
+        """A row given by attname (the others NULL), in column order."""
+        out = [None] * len(self.attnames)
+        for attname, value in values.items():
+            out[self.position[attname]] = value
+        return tuple(out)
+
     def insert(self, rows: Iterable[Sequence]) -> None:
         """INSERT the rows (tuples in column order) with one prepared statement."""
         rows = list(rows)
@@ -165,15 +172,3 @@ class Plan:
             return
         with connections[self.using].cursor() as cursor:
             cursor.executemany(self.sql, rows)
-
-
-def insert_rows(model: type[Model], objs: list[Model], *, using: str = "default") -> list[tuple]:
-    """Insert `objs` (primary keys set) in one `executemany`; returns each row's
-    database values in column order."""
-    plan = Plan(model, using=using)
-    rows = [plan.values(obj) for obj in objs]
-    plan.insert(rows)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
-    return rows

@@ -172,8 +172,7 @@ def _worker_start(checker: RowChecker) -> None:
 
 
 def _check_batch(batch: list[tuple[int, list]], prepare: bool) -> list[Checked]:
-    checker = _worker_checker
-    return [r for r in (checker.check(n, cells, prepare=prepare) for n, cells in batch) if r is not None]
+    return _worker_checker.check_batch(batch, prepare=prepare)
 
 
 def workers_for(size: int) -> int:
@@ -201,11 +200,7 @@ def _checked_batches(
     workers = workers_for(path.stat().st_size)
     if not workers:
         for batch in batches:
-            yield (
-                checker,
-                [r for r in (checker.check(n, c, prepare=prepare) for n, c in batch) if r is not None],
-                len(batch),
-            )
+            yield checker, checker.check_batch(batch, prepare=prepare), len(batch)
         return
     pool = ProcessPoolExecutor(
         workers,
@@ -302,14 +297,17 @@ class _Tables:
         self.rights = fastinsert.Plan(CustomerUserObjectPermission)
         # A history row is the customer's values (by column name) and its own fields after them.
         width = len(self.customer.attnames)
-        own = ("history_id", "history_date", "history_user_id", "history_type", "history_change_reason")
-        self.history_own = own
+        own = HISTORY_OWN
         self.history_pick = itemgetter(
             *(
                 self.customer.position[a] if a in self.customer.position else width + own.index(a)
                 for a in self.history.attnames
             )
         )
+
+
+# The history row's own columns, after the customer's values (`_Tables.history_pick`).
+HISTORY_OWN = ("history_id", "history_date", "history_user_id", "history_type", "history_change_reason")
 
 
 @cache
@@ -343,12 +341,7 @@ def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
     fixed = [(position[name], decided[name]) for name in WRITER_DECIDES if name not in ("id", "archive_no")]
     reason = _("Imported from %(file)s and submitted for review") % {"file": job.filename}
     history_at = Customer.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
-    own = {
-        "history_date": history_at,
-        "history_user_id": actor.pk,
-        "history_type": "+",
-        "history_change_reason": reason,
-    }
+    own = (history_at, actor.pk, "+", reason)  # HISTORY_OWN after history_id
     customers, history = [], []
     for row, archive_no, pk, history_id in zip(good, numbers, ids, history_ids, strict=True):
         values = list(row.customer)
@@ -357,36 +350,27 @@ def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
         for index, value in fixed:
             values[index] = value
         customers.append(values)
-        history.append(
-            tables.history_pick([*values, *(history_id if a == "history_id" else own[a] for a in tables.history_own)])
-        )
+        history.append(tables.history_pick([*values, history_id, *own]))
     tables.data_key.insert(r.data_key for r in good)
     tables.customer.insert(customers)
     tables.history.insert(history)
-    rights = Permission.objects.filter(content_type__app_label="customers", codename__in=MAKER_RIGHTS).values_list(
-        "pk", flat=True
-    )
-    rights_ids = fastinsert.reserve_ids(CustomerUserObjectPermission, len(good) * len(rights))
-    tables.rights.insert(
-        _right_row(tables.rights, pk=next_id, customer=values[position["id"]], user=actor.pk, permission=p)
-        for (values, p), next_id in zip(((v, p) for v in customers for p in rights), rights_ids, strict=True)
-    )
-    tagged = [r for r in good if r.tags]
-    if tagged:
-        tags = {t.name: t for t in Tag.objects.all()}
-        Through = Customer.tags.through
-        by_row = {id(r): values[position["id"]] for r, values in zip(good, customers, strict=True)}
-        Through.objects.bulk_create(
-            [Through(customer_id=by_row[id(r)], tag_id=tags[name].pk) for r in tagged for name in r.tags]
+    rights = list(
+        Permission.objects.filter(content_type__app_label="customers", codename__in=MAKER_RIGHTS).values_list(
+            "pk", flat=True
         )
-
-
-def _right_row(plan: fastinsert.Plan, **values) -> tuple:
-    names = {"pk": "id", "customer": "content_object_id", "user": "user_id", "permission": "permission_id"}
-    row = [None] * len(plan.attnames)
-    for key, value in values.items():
-        row[plan.position[names[key]]] = value
-    return tuple(row)
+    )
+    rights_ids = iter(fastinsert.reserve_ids(CustomerUserObjectPermission, len(ids) * len(rights)))
+    tables.rights.insert(
+        tables.rights.row(id=next(rights_ids), content_object_id=pk, user_id=actor.pk, permission_id=right)
+        for pk in ids
+        for right in rights
+    )
+    if any(r.tags for r in good):
+        tags = {t.name: t.pk for t in Tag.objects.all()}
+        Through = Customer.tags.through
+        Through.objects.bulk_create(
+            [Through(customer_id=pk, tag_id=tags[name]) for r, pk in zip(good, ids, strict=True) for name in r.tags]
+        )
 
 
 @contextmanager

@@ -26,8 +26,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 PEER_MAX_ROWS = 100_000  # the peer is an order of magnitude slower: a larger file is measured on its first rows
-
-
 RAW_MAX_ROWS = 100_000  # the raw anchor holds every prepared row in memory: its rate is measured on the first rows
 
 
