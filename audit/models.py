@@ -32,6 +32,9 @@ class AccessLog(models.Model):
         GRANT_APPROVED = "grant_approved", _("Approved access")
         GRANT_REFUSED = "grant_refused", _("Refused access")
         GRANT_REVOKED = "grant_revoked", _("Revoked access")
+        LOOKUP = "lookup", _("Looked up by ID or bank number")
+        LOOKUP_REFUSED = "lookup_refused", _("Lookup refused (hourly budget spent)")
+        RIGHTS_ENDED = "rights_ended", _("Rights ended (role, department or account changed)")
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
