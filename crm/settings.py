@@ -24,12 +24,16 @@ if DEBUG:
 SECRET_KEY = env_str("SECRET_KEY")
 CRM_FIELD_KEYS = env_str("CRM_FIELD_KEYS")
 CRM_BLIND_INDEX_KEY = env_str("CRM_BLIND_INDEX_KEY")
+# Keys the access log's hash chain (HMAC): whoever owns the database but not this
+# key cannot rewrite the log and recompute a chain that verifies.
+CRM_AUDIT_KEY = env_str("CRM_AUDIT_KEY")
 _missing = [
     name
     for name, value in (
         ("SECRET_KEY", SECRET_KEY),
         ("CRM_FIELD_KEYS", CRM_FIELD_KEYS),
         ("CRM_BLIND_INDEX_KEY", CRM_BLIND_INDEX_KEY),
+        ("CRM_AUDIT_KEY", CRM_AUDIT_KEY),
     )
     if not value
 ]
@@ -235,6 +239,17 @@ CRM_IMPORT_MAX_BYTES = env_int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 CRM_IMPORT_WORKERS = env_int("CRM_IMPORT_WORKERS", os.cpu_count() or 1)
 # Larger uploads go to a temporary file instead of memory while they arrive.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The access log's checkpoints: the chain's head (entry number and keyed hash), written
+# outside the database every CRM_AUDIT_CHECKPOINT_EVERY entries and at least hourly
+# while entries are written, as a line appended to this file and to the log
+# (logger "custodian.audit"). `verify_audit_log` compares the database with them, so a
+# truncated log, a cut tail or a reset head is found. Keep the file (or the log lines)
+# where the database's owner cannot rewrite them.
+CRM_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("CRM_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit" / "checkpoints.jsonl"))
+)
+CRM_AUDIT_CHECKPOINT_EVERY = env_int("CRM_AUDIT_CHECKPOINT_EVERY", 1000)
 
 # Business settings.
 CRM_REVERIFY_AFTER_DAYS = 365
