@@ -71,8 +71,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     tag = request.GET.get("tag", "")[:30]
     if selectors.reads_as_s3(query):
+        # Not searched, and off the address bar: the same answer whether or not it exists.
         messages.warning(request, USE_THE_SEARCH_BOX)
-        return _list_page(request, tag=tag, not_searched=True)
+        return redirect(reverse("customers:list") + (f"?{urlencode({'tag': tag})}" if tag else ""))
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
     page = Paginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)

@@ -8,7 +8,7 @@ MASK = "*"
 # At most this share of a sensitive number is shown, and at most the first three
 # and last four characters: 18 characters show 7 (`110***********1234`, as the
 # resident-ID convention has it), a 9-character passport 3 (`E******78`), a
-# 12-digit account 4 (`62********34`).
+# 12-digit account 4 (`6********456`).
 SHOWN_SHARE = (2, 5)
 SHOWN_HEAD, SHOWN_TAIL = 3, 4
 
