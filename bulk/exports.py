@@ -20,6 +20,7 @@ from customers import selectors as customer_selectors
 from customers.models import Customer
 from customers.presentation import CustomerPresenter
 from customers.rights import rights_for
+from customers.validators import normalize_text
 from transactions import selectors as transaction_selectors
 from transactions.models import Transaction
 
@@ -119,7 +120,7 @@ def export_filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, obje
             if key == "q":
                 filters["q"] = ""
         else:
-            logged[key] = value
+            logged[key] = normalize_text(value)  # no NUL or control characters in the log's JSON
     return filters, logged
 
 

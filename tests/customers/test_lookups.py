@@ -18,6 +18,7 @@ from audit.models import AccessLog
 from customers import selectors, services
 from customers.models import Customer
 from tests.factories import CustomerFactory, make_resident_id
+from tests.test_bad_input import JUNK
 
 LIST = "customers:list"
 
@@ -271,3 +272,16 @@ def test_an_approved_customer_is_found_by_the_departments_manager_lookup(client,
     response = client.post(reverse(LIST), {"q": target.id_number.lower()})
     assert [r.customer.pk for r in response.context["rows"]] == [target.pk]
     assert response.context["lookup"]["matched"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_posted_to_the_search_box_or_put_in_an_export_link_is_answered_never_a_500(clerk_client, manager, junk):
+    for tag in ("", junk):
+        response = clerk_client.post(reverse(LIST), {"q": junk, "tag": tag}, follow=True)
+        assert response.status_code == 200
+    clerk_client.force_login(manager)
+    response = clerk_client.get(reverse("bulk:export", args=["customers", "csv"]), {"q": junk, "tag": junk})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    assert "\x00" not in json.dumps(AccessLog.objects.filter(action=AccessLog.Action.EXPORT).get().detail)
