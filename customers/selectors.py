@@ -71,7 +71,7 @@ def customer_list(*, user: User, query: str = "", tag: str = "", exact_s3: bool 
     came in a POST body (customers.lookups) — exact ID / bank number through the
     blind index."""
     customers = customers_visible_to(user).select_related("department", "owner", "data_key")
-    query = v.normalize_text(query)
+    query, tag = v.normalize_text(query), v.normalize_text(tag)  # no NUL: PostgreSQL refuses it
     if query:
         customers = customers.filter(search_condition(query, exact_s3=exact_s3))
     if tag:
