@@ -55,7 +55,8 @@ def customer_lookup(*, actor: User, request: HttpRequest | None, query: str, tag
         # Lock the log's head before counting: the race is two lookups of one user
         # in two processes both counting limit - 1 and both running. (SQLite's
         # IMMEDIATE transactions serialise the same way.)
-        AccessLogHead.objects.select_for_update().filter(pk=1).first()
+        AccessLogHead.objects.bulk_create([AccessLogHead(pk=1)], ignore_conflicts=True)
+        AccessLogHead.objects.select_for_update().get(pk=1)
         if lookups_in_last_hour(actor) >= limit:
             access_log_record(
                 action=AccessLog.Action.LOOKUP_REFUSED,

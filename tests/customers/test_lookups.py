@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -285,3 +287,30 @@ def test_junk_posted_to_the_search_box_or_put_in_an_export_link_is_answered_neve
     assert response.status_code == 200
     b"".join(response.streaming_content)
     assert "\x00" not in json.dumps(AccessLog.objects.filter(action=AccessLog.Action.EXPORT).get().detail)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_lookups_at_once_cannot_both_take_the_last_one_of_the_budget(clerk, settings):
+    from customers.lookups import customer_lookup
+
+    settings.CRM_LOOKUP_HOURLY_LIMIT = 1
+    number = Customer.objects.get(pk=CustomerFactory(actor=clerk).pk).id_number
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def look() -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(customer_lookup(actor=clerk, request=None, query=number, shown=10).refused)
+        except BaseException as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=look) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [False, True], outcomes
+    assert _lookups().count() == 1 and _lookups(AccessLog.Action.LOOKUP_REFUSED).count() == 1
