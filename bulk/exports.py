@@ -20,7 +20,6 @@ from customers import selectors as customer_selectors
 from customers.models import Customer
 from customers.presentation import CustomerPresenter
 from customers.rights import rights_for
-from customers.validators import normalize_text
 from transactions import selectors as transaction_selectors
 from transactions.models import Transaction
 
@@ -113,14 +112,10 @@ def export_filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, obje
     filters = {key: request.GET.get(key, "")[:100] for key in ("q", "tag", "kind", "status")}
     logged: dict[str, object] = {}
     for key, value in filters.items():
-        if not value:
-            continue
-        if customer_selectors.reads_as_s3(value):
-            logged[key] = {"withheld": list(customer_selectors.s3_kinds(value)) or ["number"]}
-            if key == "q":
-                filters["q"] = ""
-        else:
-            logged[key] = normalize_text(value)  # no NUL or control characters in the log's JSON
+        if value:
+            logged[key] = customer_selectors.loggable_filter(value)
+    if customer_selectors.reads_as_s3(filters["q"]):
+        filters["q"] = ""
     return filters, logged
 
 

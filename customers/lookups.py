@@ -74,6 +74,6 @@ def customer_lookup(*, actor: User, request: HttpRequest | None, query: str, tag
             actor=actor,
             request=request,
             field=field_name,
-            detail={"kinds": list(kinds), "matched": matched, "tag": tag},
+            detail={"kinds": list(kinds), "matched": matched, "tag": selectors.loggable_filter(tag)},
         )
     return Lookup(kinds=kinds, limit=limit, matched=matched, rows=rows)

@@ -142,6 +142,15 @@ def reads_as_s3(query: str) -> bool:
     return sum(c.isdigit() for c in code) >= 5
 
 
+@sensitive_variables("value")
+def loggable_filter(value: str) -> object:
+    """A search or filter text as an access-log entry may keep it: the text, or —
+    when it reads as an ID or bank number — only which kinds were withheld."""
+    if reads_as_s3(value):
+        return {"withheld": list(s3_kinds(value)) or ["number"]}
+    return v.normalize_text(value)  # no NUL or control characters in the log's JSON
+
+
 def _phone_number(query: str) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(query, settings.PHONENUMBER_DEFAULT_REGION)

@@ -314,3 +314,12 @@ def test_two_lookups_at_once_cannot_both_take_the_last_one_of_the_budget(clerk, 
         thread.join()
     assert sorted(outcomes, key=str) == [False, True], outcomes
     assert _lookups().count() == 1 and _lookups(AccessLog.Action.LOOKUP_REFUSED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_lookups_tag_is_logged_as_text_but_a_number_in_it_is_withheld(clerk_client, target):
+    clerk_client.post(reverse(LIST), {"q": target.id_number, "tag": "大\x00客户"})
+    clerk_client.post(reverse(LIST), {"q": target.id_number, "tag": target.bank_account})
+    first, second = _lookups().order_by("id")
+    assert first.detail["tag"] == "大客户"
+    assert second.detail["tag"] == {"withheld": ["bank_account"]} and target.bank_account not in second.canonical()
