@@ -157,6 +157,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 CRM_TRUSTED_PROXY_COUNT = env_int("CRM_TRUSTED_PROXY_COUNT", 0)
+# Exact lookups by ID or bank number a user may make per hour (customers.lookups);
+# beyond it a lookup is refused and the refusal logged for the security officer.
+CRM_LOOKUP_HOURLY_LIMIT = env_int("CRM_LOOKUP_HOURLY_LIMIT", 30)
 # axes.W006 asks for an IP-based lock too. The lock here is per account name and
 # ignores address, user agent and cookies, so rotating them does not help an
 # attacker; an office behind one NAT address is not locked out as a whole.
