@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import ArchiveSequence, Customer, Status, Tag
 from customers.review import CUSTOMER_REVIEW
+from customers.rights import require_maker
 from customers.services.ownership import object_rights_grant
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 
@@ -47,6 +48,7 @@ def customer_create(*, actor: User, fields: Mapping[str, Any], tags: Iterable[Ta
     """A new draft entered by `actor`, who becomes its maker and owner."""
     if actor.department_id is None:
         raise PermissionDenied(_("You belong to no department, so you cannot enter customers."))
+    require_maker(actor, "customers.add_customer", _("Your role does not enter customers."))
     customer = Customer(**fields)
     customer.owner = actor
     customer.department_id = actor.department_id
