@@ -76,9 +76,9 @@ class CustomerRights:
         live grant. Never a security officer."""
         if is_security_officer(self.user):
             return False
-        if self.user.pk in (customer.entered_by_id, customer.owner_id):
-            if self._same_department(customer) and may_hold_records(self.user):
-                return True
+        holds_by_person = self.user.pk in (customer.entered_by_id, customer.owner_id)
+        if holds_by_person and self._same_department(customer) and may_hold_records(self.user):
+            return True
         if self._same_department(customer) and self.user.has_role_permission("customers.view_personal_values"):
             return True
         return self.deciding(customer) or customer.pk in self.live_grants
