@@ -60,6 +60,21 @@ class CustomerRights:
     def _same_department(self, customer: Customer) -> bool:
         return self.user.department_id is not None and self.user.department_id == customer.department_id
 
+    def holds_record(self, customer: Customer) -> bool:
+        """The record's maker or owner, while they still may hold records of its
+        department: one moved to another department, out of a working role or
+        disabled holds it no more (their per-object rows end too, see
+        accounts.services.user_rights_end)."""
+        return (
+            self.user.pk in (customer.entered_by_id, customer.owner_id)
+            and self._same_department(customer)
+            and may_hold_records(self.user)
+        )
+
+    def require_holds(self, customer: Customer) -> None:
+        if self.user.pk in (customer.entered_by_id, customer.owner_id) and not self.holds_record(customer):
+            raise PermissionDenied(_("You no longer work on this department's records."))
+
     def deciding(self, customer: Customer) -> bool:
         """A reviewer of the department looking at someone else's pending entry."""
         return (
@@ -76,8 +91,7 @@ class CustomerRights:
         live grant. Never a security officer."""
         if is_security_officer(self.user):
             return False
-        holds_by_person = self.user.pk in (customer.entered_by_id, customer.owner_id)
-        if holds_by_person and self._same_department(customer) and may_hold_records(self.user):
+        if self.holds_record(customer):
             return True
         if self._same_department(customer) and self.user.has_role_permission("customers.view_personal_values"):
             return True
@@ -101,6 +115,7 @@ class CustomerRights:
     def may_request_grant(self, customer: Customer) -> bool:
         return (
             self.user.has_role_permission("customers.request_grant")
+            and not is_security_officer(self.user)
             and customer.pk not in self.live_grants
             and self.reveal_basis(customer) is None
         )
