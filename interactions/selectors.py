@@ -152,8 +152,10 @@ class Service:
 
 def customer_service(*, user: User, customer: Customer) -> Service:
     from customers.models import Status as CustomerStatus
+    from customers.rights import may_hold_records
 
-    open_for_business = customer.status == CustomerStatus.APPROVED
+    # The buttons follow the rights the services enforce (interactions/rights.py).
+    open_for_business = customer.status == CustomerStatus.APPROVED and may_hold_records(user)
     return Service(
         interactions=list(customer.interactions.select_related("handler").order_by("-occurred_at", "-id")[:20]),
         complaints=list(customer.complaints.order_by("-received_at", "-id")[:20]),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Department
 from crm.feedback import error_messages, form_error
 from customers.models import Customer
+from customers.rights import may_hold_records
 from customers.selectors import customers_visible_to
 from review.mechanism import decisions_of, latest_return
 from transactions import rights, selectors, services
@@ -164,7 +165,9 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": txn.customer,
             "reversals": txn.reversals.select_related("entered_by").order_by("occurred_at", "id"),
             "left": services.left_to_reverse(txn) if reversible else None,
-            "may_reverse": reversible and request.user.has_role_permission("transactions.add_transaction"),
+            "may_reverse": reversible
+            and request.user.has_role_permission("transactions.add_transaction")
+            and may_hold_records(request.user),
             "deciding": deciding,
             "may_edit": rights.may_edit(request.user, txn),
             "decisions": decisions_of(txn)[:20],

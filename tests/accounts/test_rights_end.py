@@ -160,3 +160,22 @@ def test_saving_a_stale_copy_of_the_user_does_not_bring_ended_sessions_back(clie
     stale.save()
     assert _logged_out(client)
     assert User.objects.get(pk=clerk.pk).rights_epoch == 1
+
+
+@pytest.mark.django_db
+def test_replacing_the_roles_as_the_admins_user_form_does_ends_rights(client, clerk, live_grant):
+    # The admin's user form saves the groups with `groups.set(...)`.
+    _logged_in(client, clerk)
+    clerk.groups.set([Group.objects.get(name="manager")])
+    live_grant.refresh_from_db()
+    assert live_grant.status == GrantStatus.REVOKED
+    assert _logged_out(client)
+    assert _ended(clerk).detail["reasons"] == ["role_changed"]
+
+
+@pytest.mark.django_db
+def test_an_ended_user_logs_in_again_with_what_their_new_role_allows(client, clerk, approved, other_department):
+    account_services.user_move_department(actor=None, user=clerk, department=other_department)
+    client.force_login(clerk)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("customers:detail", args=[approved.pk])).status_code == 404
