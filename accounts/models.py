@@ -46,6 +46,11 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [
+            # SPEC §2: a security officer reads their department's log and trail;
+            # the whole company's only through this explicit right.
+            ("view_company_log", _("Read the access log and change trail of every department")),
+        ]
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Django's own hash covers only the password; the epoch ends sessions too.
