@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Customer
 from customers.rights import may_hold_records, require_maker
-from customers.selectors import customers_visible_to
+from customers.selectors import customers_visible_to, department_members
 from interactions import selectors
 from interactions.models import Complaint, Interaction
 
@@ -44,16 +44,8 @@ def in_scope(user: User, customer: Customer) -> bool:
 
 
 def eligible_handlers(*, department_id: int | None) -> QuerySet[User]:
-    """Who may be given a contact or a complaint of the department: its active
-    clerks and managers (never a security officer)."""
-    from accounts.models import Role
-
-    return (
-        User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
-        .exclude(groups__name=Role.SECURITY_OFFICER)
-        .distinct()
-        .order_by("username")
-    )
+    """Who may be given a contact or a complaint of the department."""
+    return department_members(department_id=department_id)
 
 
 def may_handle(candidate: User, department_id: int | None) -> bool:
