@@ -21,14 +21,13 @@ import gc
 import io
 import multiprocessing
 import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from functools import cache
 from operator import itemgetter
-from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -72,12 +71,13 @@ def _text_stream(raw: io.BufferedIOBase) -> io.TextIOBase:
     return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
-def iter_rows(path: Path, file_format: str) -> Iterator[tuple[int, list]]:
-    """(spreadsheet row number, cells), the header first (row 1)."""
+def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
+    """(spreadsheet row number, cells), the header first (row 1), read from a
+    seekable binary file (the upload, decrypted as it is read)."""
     if file_format == "xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -85,19 +85,22 @@ def iter_rows(path: Path, file_format: str) -> Iterator[tuple[int, list]]:
         finally:
             workbook.close()
         return
-    with open(path, "rb") as raw:
-        for number, cells in enumerate(csv.reader(_text_stream(raw)), start=1):
-            yield number, cells
+    for number, cells in enumerate(csv.reader(_text_stream(source)), start=1):
+        yield number, cells
 
 
 @contextmanager
-def plaintext_copy(job: ImportJob):
-    """The job's upload, decrypted into a private temporary file for the time of a run."""
-    with tempfile.NamedTemporaryFile(suffix=f".{job.file_format}") as plain, open(job.path, "rb") as sealed:
-        for block in files.decrypt_chunks(sealed, data_key=job.data_key, binding=_binding(job)):
-            plain.write(block)
-        plain.flush()
-        yield Path(plain.name)
+def open_upload(job: ImportJob) -> Iterator[BinaryIO]:
+    """The job's upload, decrypted in memory as it is read: no plaintext copy
+    ever reaches the disk, so a killed process leaves only the encrypted file."""
+    with files.open_sealed(job.path, data_key=job.data_key, binding=_binding(job)) as source:
+        yield source
+
+
+def upload_rows(job: ImportJob) -> Iterator[tuple[int, list]]:
+    """The rows of the job's upload (see `iter_rows`)."""
+    with open_upload(job) as source:
+        yield from iter_rows(source, job.file_format)
 
 
 def _binding(job: ImportJob) -> bytes:
@@ -185,19 +188,19 @@ def workers_for(size: int) -> int:
 
 
 def _checked_batches(
-    path: Path, job: ImportJob, *, prepare: bool, skip: int = 0
+    source: BinaryIO, job: ImportJob, *, prepare: bool, skip: int = 0
 ) -> Iterator[tuple[RowChecker, list[Checked], int]]:
     """(checker, the batch's checked rows, the batch's spreadsheet rows) for each
     batch after the first `skip` rows, in order. Large files are checked by
     worker processes a few batches ahead while this process writes."""
-    rows = iter_rows(path, job.file_format)
+    rows = iter_rows(source, job.file_format)
     try:
         _number, headers = next(rows)
     except StopIteration as exc:
         raise ValidationError(_("The file is empty.")) from exc
     checker = RowChecker(headers, set(Tag.objects.values_list("name", flat=True)))
     batches = _raw_batches(rows, skip)
-    workers = workers_for(path.stat().st_size)
+    workers = workers_for(job.size)
     if not workers:
         for batch in batches:
             yield checker, checker.check_batch(batch, prepare=prepare), len(batch)
@@ -258,7 +261,7 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
     fingerprints = Fingerprints()
     checker = None
     try:
-        with plaintext_copy(job) as path, closing(_checked_batches(path, job, prepare=False)) as batches:
+        with open_upload(job) as source, closing(_checked_batches(source, job, prepare=False)) as batches:
             for checker, rows, _size in batches:
                 job.ignored_columns = checker.ignored
                 Duplicates.in_database(rows, checker)
@@ -404,9 +407,9 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
     job.status = JobStatus.IMPORTING
     job.save(update_fields=["status"])
     with (
-        plaintext_copy(job) as path,
+        open_upload(job) as source,
         _bulk_writes(),
-        closing(_checked_batches(path, job, prepare=True, skip=job.processed_rows)) as batches,
+        closing(_checked_batches(source, job, prepare=True, skip=job.processed_rows)) as batches,
     ):
         for checker, rows, size in batches:
             duplicates = Duplicates()  # this batch; the earlier ones are in the database

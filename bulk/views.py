@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django import forms
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bulk import exports, pipeline, tasks
+from bulk import exports, pipeline, spreadsheets, tasks
 from bulk.models import ImportJob, JobStatus, Phase
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -133,42 +132,36 @@ def job_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("bulk:imports")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The uploaded spreadsheet as CSV, each row with its problems in a last column."""
+    """The uploaded spreadsheet as CSV, each row with its problems in a last
+    column; its cells written safe (bulk.spreadsheets: never a formula)."""
     job = _job(request, pk)
     if not job.path.exists():
         raise Http404
     phase = Phase.IMPORT if job.processed_rows else Phase.CHECK
 
     def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff"
         problems = (
             job.problems.filter(phase=phase).order_by("row", "id").values_list("row", "column", "message", "warning")
         )
         iterator = iter(problems.iterator())
         pending = next(iterator, None)
-        with pipeline.plaintext_copy(job) as path:
-            for number, cells in pipeline.iter_rows(path, job.file_format):
-                if number == 1:
-                    yield writer.writerow([*(c if c is not None else "" for c in cells), _("Problems")])
-                    continue
-                notes = []
-                while pending is not None and pending[0] <= number:
-                    if pending[0] == number:
-                        kind = _("possible duplicate") if pending[3] else _("error")
-                        notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
-                    pending = next(iterator, None)
-                yield writer.writerow([*(c if c is not None else "" for c in cells), "；".join(notes)])
+        for number, cells in pipeline.upload_rows(job):
+            if number == 1:
+                yield [*cells, _("Problems")]
+                continue
+            notes = []
+            while pending is not None and pending[0] <= number:
+                if pending[0] == number:
+                    kind = _("possible duplicate") if pending[3] else _("error")
+                    notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
+                pending = next(iterator, None)
+            yield [*cells, "；".join(notes)]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(spreadsheets.csv_lines(rows()), content_type=spreadsheets.CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{job.pk}.csv"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
