@@ -29,12 +29,19 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in FORMATS:
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > settings.CRM_IMPORT_MAX_BYTES:
+        file_format = FORMATS.get(Path(upload.name).suffix.lower())
+        if file_format is None:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="format")
+        if upload.size > settings.CRM_IMPORT_MAX_BYTES or getattr(upload, "truncated", False):
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": settings.CRM_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.CRM_IMPORT_MAX_BYTES // (1024 * 1024)},
+                code="too_large",
             )
+        # An unreadable file is named here, on this page: no job is made for it.
+        opener = getattr(upload, "open_plaintext", None)
+        with opener() if opener else upload.open("rb") as source:
+            pipeline.refuse_unreadable(source, file_format)
+        self.file_format = file_format
         return upload
 
 
@@ -51,13 +58,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only clerks import customers."))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            owner=request.user,
-            filename=Path(upload.name).name[:200],
-            file_format=FORMATS[Path(upload.name).suffix.lower()],
+        job = pipeline.job_from_upload(
+            owner=request.user, upload=form.cleaned_data["file"], file_format=form.file_format
         )
-        pipeline.store_upload(job, upload.chunks())
         tasks.check_import.enqueue(job.pk)
         return redirect("bulk:job", pk=job.pk)
     return render(

@@ -24,32 +24,48 @@ def _aad(binding: bytes, index: int, last: bool) -> bytes:
     return binding + b"/chunk/" + str(index).encode() + (b"/last" if last else b"")
 
 
+class SealedWriter:
+    """Encrypts what is written to it into `out`, chunk by chunk, as it comes:
+    an upload is sealed while it is received, never whole in memory or on disk."""
+
+    def __init__(self, out: BinaryIO, *, data_key: DataKey, binding: bytes) -> None:
+        self._out, self._binding = out, binding
+        self._aead = crypto.unwrap(data_key)
+        self._index = self.size = 0
+        self._pending = b""  # a full chunk, written once we know whether it is the last
+        self._buffer = bytearray()
+
+    def _emit(self, block: bytes, last: bool) -> None:
+        nonce = os.urandom(NONCE)
+        sealed = self._aead.encrypt(nonce, block, _aad(self._binding, self._index, last))
+        self._out.write(struct.pack(">I", len(sealed)) + nonce + sealed)
+        self._index += 1
+
+    def write(self, chunk: bytes) -> int:
+        self._buffer += chunk
+        self.size += len(chunk)
+        while len(self._buffer) > CHUNK:
+            if self._pending:
+                self._emit(self._pending, last=False)
+            self._pending, self._buffer = bytes(self._buffer[:CHUNK]), self._buffer[CHUNK:]
+        return len(chunk)
+
+    def finish(self) -> int:
+        """Writes the last chunk; returns the plaintext size."""
+        if self._pending:
+            self._emit(self._pending, last=not self._buffer)
+        if self._buffer or not self._pending:
+            self._emit(bytes(self._buffer), last=True)
+        self._pending, self._buffer = b"", bytearray()
+        return self.size
+
+
 def encrypt_chunks(chunks: Iterable[bytes], out: BinaryIO, *, data_key: DataKey, binding: bytes) -> int:
     """Write `chunks` (any sizes) encrypted to `out`; returns the plaintext size."""
-    aead = crypto.unwrap(data_key)
-    size = index = 0
-    pending = b""
-
-    def emit(block: bytes, last: bool) -> None:
-        nonce = os.urandom(NONCE)
-        sealed = aead.encrypt(nonce, block, _aad(binding, index, last))
-        out.write(struct.pack(">I", len(sealed)) + nonce + sealed)
-
-    buffer = bytearray()
+    writer = SealedWriter(out, data_key=data_key, binding=binding)
     for chunk in chunks:
-        buffer += chunk
-        size += len(chunk)
-        while len(buffer) > CHUNK:
-            if pending:
-                emit(pending, last=False)
-                index += 1
-            pending, buffer = bytes(buffer[:CHUNK]), buffer[CHUNK:]
-    if pending:
-        emit(pending, last=not buffer)
-        index += 1
-    if buffer or not pending:
-        emit(bytes(buffer), last=True)
-    return size
+        writer.write(chunk)
+    return writer.finish()
 
 
 def decrypt_chunks(source: BinaryIO, *, data_key: DataKey, binding: bytes) -> Iterable[bytes]:
