@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from bulk import columns, fastinsert, uploads
+from bulk import columns, fastinsert, recovery, uploads
 from bulk.checking import WRITER_DECIDES, Checked, RowChecker
 from bulk.duplicates import Duplicates, Fingerprints
 from bulk.models import ImportJob, JobStatus, Phase, RowProblem
@@ -245,11 +245,12 @@ WORKER_NICENESS = 5
 _worker_checker: RowChecker | None = None  # set in each worker process only
 
 
-def _worker_start(checker: RowChecker) -> None:
-    """In a worker, forked with the file's checker. Any use of the parent's
-    database connections is refused (a forked SQLite or PostgreSQL handle must
-    never be touched twice)."""
+def _worker_start(checker: RowChecker, parent_pid: int) -> None:
+    """In a worker, forked with the file's checker. It dies with the importing
+    process (killed or not), and any use of the parent's database connections is
+    refused (a forked SQLite or PostgreSQL handle must never be touched twice)."""
     global _worker_checker
+    recovery.die_with_parent(parent_pid)
     _worker_checker = checker
 
     def refuse(*args, **kwargs):
@@ -300,7 +301,7 @@ def _checked_batches(
         workers,
         mp_context=multiprocessing.get_context("fork"),  # the checker is inherited, not pickled
         initializer=_worker_start,
-        initargs=(checker,),
+        initargs=(checker, os.getpid()),
     )
     try:
         ahead: deque = deque()
@@ -347,6 +348,7 @@ def _problems(job: ImportJob, phase: str, rows: list[Checked]) -> list[RowProble
 def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> ImportJob:
     """The preview: every row checked, problems stored, nothing written."""
     job.status, job.checked_rows, job.good_rows, job.bad_rows = JobStatus.CHECKING, 0, 0, 0
+    recovery.claim(job)
     job.save()
     RowProblem.objects.filter(job=job, phase=Phase.CHECK).delete()
     fingerprints = Fingerprints()
@@ -364,7 +366,8 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
                     job.checked_rows += len(rows)
                     job.good_rows += sum(1 for r in rows if r.good)
                     job.bad_rows += sum(1 for r in rows if not r.good)
-                    job.save(update_fields=["checked_rows", "good_rows", "bad_rows", "ignored_columns"])
+                    job.heartbeat_at = timezone.now()
+                    job.save(update_fields=["checked_rows", "good_rows", "bad_rows", "ignored_columns", "heartbeat_at"])
                 reset_queries()
                 if progress:
                     progress(len(rows))
@@ -496,7 +499,8 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
     if actor.department_id is None:
         raise ValidationError(_("You belong to no department, so you cannot enter customers."))
     job.status = JobStatus.IMPORTING
-    job.save(update_fields=["status"])
+    recovery.claim(job)
+    job.save(update_fields=["status", "claimed_by", "heartbeat_at"])
     with (
         open_upload(job) as source,
         _bulk_writes(),
@@ -518,6 +522,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
                     imported_rows=F("imported_rows") + sum(1 for r in rows if r.good),
                     refused_rows=F("refused_rows") + sum(1 for r in rows if not r.good),
                     flagged_rows=F("flagged_rows") + sum(1 for r in rows if r.good and r.warnings),
+                    heartbeat_at=timezone.now(),
                 )
             reset_queries()  # with DEBUG on, a long import would keep its largest queries
             if progress:

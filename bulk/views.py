@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bulk import exports, pipeline, spreadsheets, tasks
+from bulk import exports, pipeline, recovery, spreadsheets, tasks
 from bulk.models import ImportJob, JobStatus, Phase
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -72,7 +72,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     phase = Phase.IMPORT if job.status in (JobStatus.IMPORTING, JobStatus.DONE) or job.processed_rows else Phase.CHECK
     problems = job.problems.filter(phase=phase)
     return render(
@@ -89,7 +89,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     return JsonResponse(
         {
             "status": job.status,
@@ -106,7 +106,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def job_start(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     resumable = job.status == JobStatus.FAILED and job.total_rows is not None
     if job.status != JobStatus.CHECKED and not resumable:
         messages.error(
