@@ -68,35 +68,12 @@ def encrypt_chunks(chunks: Iterable[bytes], out: BinaryIO, *, data_key: DataKey,
     return writer.finish()
 
 
-def decrypt_chunks(source: BinaryIO, *, data_key: DataKey, binding: bytes) -> Iterable[bytes]:
-    aead = crypto.unwrap(data_key)
-    index = 0
-    while True:
-        head = source.read(4)
-        if not head:
-            raise crypto.VaultError("Encrypted file ends before its last chunk: it was truncated.")
-        (length,) = struct.unpack(">I", head)
-        nonce, sealed = source.read(NONCE), source.read(length)
-        for last in (False, True):
-            try:
-                block = aead.decrypt(nonce, sealed, _aad(binding, index, last))
-            except InvalidTag:
-                continue
-            yield block
-            if last:
-                return
-            break
-        else:
-            raise crypto.VaultError(f"Encrypted file chunk {index} does not decrypt: it was altered or reordered.")
-        index += 1
-
-
 class SealedReader(io.RawIOBase):
     """A read-only, seekable file over an encrypted file: what a CSV reader or
     openpyxl (whose zip reader seeks) reads, decrypted chunk by chunk in memory —
     never a plaintext copy on disk. Every chunk is checked where it is read
-    (position, and whether it is the last), so a truncated or reordered file
-    fails as in `decrypt_chunks`. A few chunks are kept, for a zip's back and forth."""
+    (its position, and whether it is the last), so a file truncated, cut at a
+    chunk's end or reordered fails to read. A few chunks are kept, for a zip's back and forth."""
 
     KEEP = 4
 
