@@ -96,7 +96,7 @@ def settle(job: ImportJob) -> ImportJob:
     if job.status == JobStatus.IMPORTING:
         message = _(
             "The import was interrupted: the process running it stopped (a restart or a crash) after "
-            "%(rows)s rows. Start the import again: it resumes after the last saved batch and imports "
+            "%(rows)s rows. Resume the import: it continues after the last saved batch and imports "
             "no row twice."
         ) % {"rows": job.processed_rows}
     else:
