@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -150,17 +150,20 @@ def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         )
         iterator = iter(problems.iterator())
         pending = next(iterator, None)
-        for number, cells in pipeline.upload_rows(job):
-            if number == 1:
-                yield [*cells, _("Problems")]
-                continue
-            notes = []
-            while pending is not None and pending[0] <= number:
-                if pending[0] == number:
-                    kind = _("possible duplicate") if pending[3] else _("error")
-                    notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
-                pending = next(iterator, None)
-            yield [*cells, "；".join(notes)]
+        try:
+            for number, cells in pipeline.upload_rows(job):
+                if number == 1:
+                    yield [*cells, _("Problems")]
+                    continue
+                notes = []
+                while pending is not None and pending[0] <= number:
+                    if pending[0] == number:
+                        kind = _("possible duplicate") if pending[3] else _("error")
+                        notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
+                    pending = next(iterator, None)
+                yield [*cells, "；".join(notes)]
+        except ValidationError as exc:  # the rest of the file cannot be read: the report says so, last
+            yield [" ".join(exc.messages)]
 
     response = StreamingHttpResponse(spreadsheets.csv_lines(rows()), content_type=spreadsheets.CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{job.pk}.csv"'

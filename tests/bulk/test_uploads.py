@@ -131,3 +131,15 @@ def test_a_row_the_check_cannot_read_fails_the_job_with_its_row_named(clerk):
     pipeline.store_upload(job, [data])
     job = pipeline.check(job)
     assert job.status == JobStatus.FAILED and "4" in job.message and "131,072" in job.message
+
+
+@pytest.mark.django_db
+def test_the_error_report_of_a_file_unreadable_further_on_ends_with_the_reason(client, clerk):
+    client.force_login(clerk)
+    data = csv_bytes([good_row(1), good_row(2)]) + b'"never closed,' + b"x" * 200_000
+    client.post(reverse("bulk:imports"), {"file": SimpleUploadedFile("quote.csv", data)})
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    response = client.get(reverse("bulk:job_report", args=[job.pk]))
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert response.status_code == 200 and len(lines) == 4 and job.message in lines[-1]
