@@ -89,26 +89,28 @@ def interrupted(job: ImportJob) -> bool:
     return not alive
 
 
-def settle(job: ImportJob) -> ImportJob:
-    """`job`, marked failed with a message if the process running it died."""
-    if not interrupted(job):
-        return job
-    if job.status == JobStatus.IMPORTING:
-        message = _(
+def _message(job: ImportJob) -> str:
+    if job.status in (JobStatus.IMPORTING, JobStatus.IMPORT_QUEUED):
+        return _(
             "The import was interrupted: the process running it stopped (a restart or a crash) after "
             "%(rows)s rows. Resume the import: it continues after the last saved batch and imports "
             "no row twice."
         ) % {"rows": job.processed_rows}
-    else:
-        message = _(
-            "The check was interrupted: the process running it stopped (a restart or a crash). Upload the file again."
-        )
-    # Only if still claimed by the dead process: a worker that picked it up meanwhile wins.
+    return _("The check was interrupted: the process running it stopped (a restart or a crash). Upload the file again.")
+
+
+def _fail(job: ImportJob) -> ImportJob:
+    # Only if unchanged since read: a worker that picked the job up meanwhile wins.
     ImportJob.objects.filter(pk=job.pk, status=job.status, claimed_by=job.claimed_by).update(
-        status=JobStatus.FAILED, message=message
+        status=JobStatus.FAILED, message=_message(job)
     )
     job.refresh_from_db()
     return job
+
+
+def settle(job: ImportJob) -> ImportJob:
+    """`job`, marked failed with a message if the process running it died."""
+    return _fail(job) if interrupted(job) else job
 
 
 def recover_interrupted_jobs() -> int:
@@ -116,26 +118,43 @@ def recover_interrupted_jobs() -> int:
     Returns how many jobs were marked."""
     settled = 0
     running = ImportJob.objects.filter(status__in=(JobStatus.CHECKING, JobStatus.IMPORTING))
-    for job in running.select_related("data_key"):
+    for job in running:
         if settle(job).status == JobStatus.FAILED:
             settled += 1
-    _fail_dead_workers_tasks()
+    settled += _fail_dead_workers_tasks()
     _remove_stale_part_files()
     return settled
 
 
-def _fail_dead_workers_tasks() -> None:
+BULK_TASKS = ("bulk.tasks.check_import", "bulk.tasks.import_rows")
+
+
+def _fail_dead_workers_tasks() -> int:
+    """Tasks a dead worker had claimed, failed; a job such a task had not begun
+    yet (still waiting: the worker died in between) is failed with its message.
+    Returns how many such jobs were marked."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids"):
-        if result.worker_ids and is_alive(result.worker_ids[-1]) is False:
-            DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.FAILED,
-                finished_at=timezone.now(),
-                exception_class_path="bulk.recovery.WorkerDied",
-                traceback="The worker process running this task died.",
-            )
+    settled = 0
+    dead = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "id", "worker_ids", "task_path", "args_kwargs"
+    )
+    for result in dead:
+        if not result.worker_ids or is_alive(result.worker_ids[-1]) is not False:
+            continue
+        DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="bulk.recovery.WorkerDied",
+            traceback="The worker process running this task died.",
+        )
+        args = (result.args_kwargs or {}).get("args") or [None]
+        if result.task_path in BULK_TASKS and isinstance(args[0], int):
+            waiting = ImportJob.objects.filter(pk=args[0], status__in=(JobStatus.QUEUED, JobStatus.IMPORT_QUEUED))
+            for job in waiting:
+                settled += _fail(job).status == JobStatus.FAILED
+    return settled
 
 
 def _remove_stale_part_files() -> None:

@@ -83,3 +83,34 @@ def test_a_worker_start_removes_upload_parts_a_killed_web_process_left(settings)
     os.utime(kept, (hours_ago, hours_ago))
     recovery.recover_interrupted_jobs()
     assert sorted(p.name for p in directory.iterdir()) == ["b.part", "c.bin"]
+
+
+@pytest.mark.django_db
+def test_a_task_a_dead_worker_had_claimed_fails_and_so_does_its_waiting_job(clerk):
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    job = ImportJob.objects.create(owner=clerk, filename="people.csv", file_format="csv")
+    dead = f"{socket.gethostname()}:{os.getpid()}:1"
+    claimed = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [job.pk], "kwargs": {}},
+        task_path="bulk.tasks.check_import",
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=[dead],
+    )
+    alive = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [job.pk + 1], "kwargs": {}},
+        task_path="bulk.tasks.check_import",
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=[recovery.process_identity()],
+    )
+    assert recovery.recover_interrupted_jobs() == 1
+    claimed.refresh_from_db()
+    alive.refresh_from_db()
+    job.refresh_from_db()
+    assert claimed.status == TaskResultStatus.FAILED and alive.status == TaskResultStatus.RUNNING
+    assert job.status == JobStatus.FAILED and job.message
