@@ -101,9 +101,9 @@ def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
         finally:
             workbook.close()
         return
-    reader = csv.reader(_text_stream(source))
+    text = _text_stream(source)
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in enumerate(csv.reader(text), start=1):
             yield number, cells
     except UnicodeDecodeError as exc:
         raise ValidationError(
@@ -120,6 +120,8 @@ def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
             params={"row": number + 1, "limit": f"{csv.field_size_limit():,}"},
             code="unreadable",
         ) from exc
+    finally:
+        text.detach()  # the source is the caller's to close
 
 
 UNREADABLE_XLSX = gettext_lazy(

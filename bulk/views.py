@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bulk import exports, pipeline, recovery, spreadsheets, tasks
+from bulk import exports, pipeline, recovery, spreadsheets, tasks, uploads
 from bulk.models import ImportJob, JobStatus, Phase
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -38,9 +38,13 @@ class UploadForm(forms.Form):
                 code="too_large",
             )
         # An unreadable file is named here, on this page: no job is made for it.
-        opener = getattr(upload, "open_plaintext", None)
-        with opener() if opener else upload.open("rb") as source:
-            pipeline.refuse_unreadable(source, file_format)
+        if isinstance(upload, uploads.SealedUpload):
+            with upload.open_plaintext() as source:
+                pipeline.refuse_unreadable(source, file_format)
+        else:  # another upload handler's file (Django's own, if FILE_UPLOAD_HANDLERS is changed)
+            upload.seek(0)
+            pipeline.refuse_unreadable(upload, file_format)
+            upload.seek(0)
         self.file_format = file_format
         return upload
 

@@ -143,3 +143,16 @@ def test_the_error_report_of_a_file_unreadable_further_on_ends_with_the_reason(c
     response = client.get(reverse("bulk:job_report", args=[job.pk]))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert response.status_code == 200 and len(lines) == 4 and job.message in lines[-1]
+
+
+@pytest.mark.django_db
+def test_with_djangos_own_upload_handlers_the_page_still_checks_and_stores_encrypted(client, clerk, settings):
+    settings.FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+    client.force_login(clerk)
+    data = csv_bytes([good_row(1, 名称=MARKER)])
+    client.post(reverse("bulk:imports"), {"file": SimpleUploadedFile("list.csv", data)})
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.CHECKED and job.good_rows == 1
+    assert _holding(MARKER.encode(), Path(settings.CRM_IMPORT_DIR)) == []
+    with pipeline.open_upload(job) as source:
+        assert source.read() == data
