@@ -25,7 +25,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -121,7 +121,8 @@ def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
             code="unreadable",
         ) from exc
     finally:
-        text.detach()  # the source is the caller's to close
+        with suppress(ValueError):  # already closed by its owner
+            text.detach()  # the source is the caller's to close
 
 
 UNREADABLE_XLSX = gettext_lazy(
