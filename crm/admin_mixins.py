@@ -78,6 +78,10 @@ class ScopedAdminMixin:
         return self.scope(request.user)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        if not self.has_view_or_change_permission(request):
+            # Without the right to see the model, no row answers differently
+            # from another (in scope, out of scope or missing alike).
+            raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             # Out of scope looks exactly like a row that does not exist (SPEC §2):

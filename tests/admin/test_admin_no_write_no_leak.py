@@ -1,0 +1,320 @@
+"""The admin has no write path around review and no scope leak (issue 14, SPEC §1–§2)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.forms.models import model_to_dict
+
+from tests.admin.conftest import APP, BUSINESS, admin_url, history_form_url, snapshot
+
+# What a forger posts: the row's own fields with a few rewritten, and every
+# button the history form ever had.
+FORGED = {
+    "name": "改名",
+    "summary": "改写",
+    "content": "改写",
+    "amount": "1.00",
+    "status": "approved",
+    "overall": "1",
+    "title": "改写",
+    "_save": "Revert",
+    "_change_history": "Change History",
+}
+
+
+def _forged(row) -> dict:
+    fields = {
+        key: value for key, value in model_to_dict(row).items() if value is not None and not isinstance(value, list)
+    }
+    return {**{key: str(value) for key, value in fields.items()}, **FORGED}
+
+
+def _login(client, request, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["manager", "security_officer"])
+@pytest.mark.parametrize("model", BUSINESS)
+def test_history_form_post_never_changes_a_row(client, request, rows, persona, model):
+    user = _login(client, request, persona)
+    row = rows["home"][model]
+    before = snapshot(row)
+    url = history_form_url(row)
+    # Shown to whoever may view the model (a security officer sees no orders, …).
+    may_view = user.has_perm(f"{APP[model]}.view_{model}")
+    assert client.get(url).status_code == (200 if may_view else 403)
+    response = client.post(url, _forged(row))
+    assert response.status_code == 403
+    assert snapshot(row) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", BUSINESS)
+def test_history_form_shows_the_version_with_no_field_to_edit_and_no_button_to_save(client, manager, rows, model):
+    client.force_login(manager)
+    page = client.get(history_form_url(rows["home"][model])).content.decode()
+    assert "<select" not in page and "<textarea" not in page
+    for control in ('name="_save"', 'name="_change_history"', '<input type="text"', '<input type="number"'):
+        assert control not in page
+    assert rows["far"]["customer"].archive_no not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", BUSINESS)
+def test_history_form_of_another_departments_row_is_not_found(client, manager, rows, model):
+    client.force_login(manager)
+    far = rows["far"][model]
+    before = snapshot(far)
+    url = history_form_url(far)
+    assert client.get(url).status_code == 404
+    assert client.post(url, _forged(far)).status_code == 404
+    # A version of a far row under the id of a home row is no way in either.
+    home = rows["home"][model]
+    mixed = admin_url(model, "simple_history", home.pk, far.history.latest().history_id)
+    assert client.get(mixed).status_code == 404
+    missing = admin_url(model, "simple_history", far.pk + 1000, far.history.latest().history_id)
+    assert client.get(missing).status_code == 404
+    assert snapshot(far) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", BUSINESS)
+def test_every_object_page_of_another_departments_row_answers_like_a_missing_one(client, manager, rows, model):
+    client.force_login(manager)
+    far = rows["far"][model]
+    before = snapshot(far)
+    for pk in (far.pk, far.pk + 1000, "x"):
+        for view in ("change", "history", "delete"):
+            url = admin_url(model, view, pk)
+            assert client.get(url).status_code == 404, (view, pk)
+            assert client.post(url, {**_forged(far), "post": "yes"}).status_code == 404, (view, pk)
+    assert snapshot(far) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["manager", "security_officer"])
+@pytest.mark.parametrize("model", BUSINESS)
+def test_no_add_change_or_delete_post_changes_a_row_in_scope(client, request, rows, persona, model):
+    user = _login(client, request, persona)
+    row = rows["home"][model]
+    before = snapshot(row)
+    may_view = user.has_perm(f"{APP[model]}.view_{model}")
+    assert client.get(admin_url(model, "change", row.pk)).status_code == (200 if may_view else 403)
+    assert client.post(admin_url(model, "change", row.pk), _forged(row)).status_code == 403
+    assert client.post(admin_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
+    assert client.post(admin_url(model, "add"), _forged(row)).status_code == 403
+    assert snapshot(row) == before
+    assert type(row).objects.count() == 2  # nothing added either
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["delete_selected", "anything"])
+@pytest.mark.parametrize("model", BUSINESS)
+def test_bulk_delete_action_is_refused(client, manager, rows, model, action):
+    client.force_login(manager)
+    row = rows["home"][model]
+    before = snapshot(row)
+    changelist = client.get(admin_url(model, "changelist"))
+    assert 'name="action"' not in changelist.content.decode()
+    posted = {"action": action, "_selected_action": [row.pk], "post": "yes", "index": "0", "select_across": "1"}
+    assert client.post(admin_url(model, "changelist"), posted).status_code == 403
+    # list_editable's formset is refused the same way.
+    formset = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(row.pk), "_save": "Save"}
+    assert client.post(admin_url(model, "changelist"), formset).status_code == 403
+    assert snapshot(row) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", BUSINESS)
+def test_superuser_without_role_sees_no_business_row_in_the_admin(client, superuser, rows, model):
+    client.force_login(superuser)
+    changelist = client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert list(changelist.context["cl"].result_list) == []
+    for row in (rows["home"][model], rows["far"][model]):
+        before = snapshot(row)
+        for url in (
+            admin_url(model, "change", row.pk),
+            admin_url(model, "history", row.pk),
+            admin_url(model, "delete", row.pk),
+            history_form_url(row),
+        ):
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, _forged(row)).status_code == 404, url
+        assert snapshot(row) == before
+
+
+@pytest.mark.django_db
+def test_superuser_without_role_sees_no_customer_in_the_admin(client, superuser, rows):
+    client.force_login(superuser)
+    page = client.get(admin_url("customer", "changelist")).content.decode()
+    for side in ("home", "far"):
+        assert rows[side]["customer"].archive_no not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["customer", "transaction", "interaction", "complaint", "feedback"])
+def test_department_filter_lists_only_the_managers_department(client, manager, other_department_manager, rows, model):
+    for viewer, side in ((manager, "home"), (other_department_manager, "far")):
+        client.force_login(viewer)
+        changelist = client.get(admin_url(model, "changelist"))
+        (spec,) = [spec for spec in changelist.context["cl"].filter_specs if spec.field_path == "department"]
+        assert [pk for pk, _name in spec.lookup_choices] == [viewer.department_id]
+        assert rows["home" if side == "far" else "far"]["customer"].department.name not in changelist.content.decode()
+
+
+@pytest.mark.django_db
+def test_department_filter_of_a_superuser_without_role_lists_no_department(client, superuser, rows):
+    client.force_login(superuser)
+    changelist = client.get(admin_url("customer", "changelist"))
+    (spec,) = [spec for spec in changelist.context["cl"].filter_specs if spec.field_path == "department"]
+    assert spec.lookup_choices == []
+
+
+@pytest.mark.django_db
+def test_tag_filter_lists_only_tags_the_viewers_customers_carry(client, manager, rows):
+    from customers.models import Tag
+
+    secret, _ = Tag.objects.get_or_create(name="远方机密")
+    rows["far"]["customer"].tags.add(secret)
+    mine, _ = Tag.objects.get_or_create(name="本部标签")
+    rows["home"]["customer"].tags.add(mine)
+    client.force_login(manager)
+    changelist = client.get(admin_url("customer", "changelist"))
+    (spec,) = [spec for spec in changelist.context["cl"].filter_specs if spec.field_path == "tags"]
+    assert [name for _pk, name in spec.lookup_choices] == ["本部标签"]
+    assert "远方机密" not in changelist.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lookup",
+    ["mobile__startswith=%2B86139", "email__contains=example", "birth_date__year=1990", "id_number_digest=abc"],
+)
+def test_a_masked_value_cannot_be_recovered_through_a_changelist_lookup(client, security_officer, rows, lookup):
+    client.force_login(security_officer)
+    assert client.get(admin_url("customer", "changelist") + "?status__exact=approved").status_code == 200
+    assert client.get(admin_url("customer", "changelist") + "?" + lookup).status_code == 400
+
+
+@pytest.mark.django_db
+def test_admin_shortcut_is_no_existence_oracle(client, manager, superuser, rows):
+    customer_type = ContentType.objects.get_for_model(rows["home"]["customer"])
+    home, far = rows["home"]["customer"], rows["far"]["customer"]
+    missing = far.pk + 1000
+
+    def shortcut(content_type_id, pk):
+        return client.get(f"/admin/r/{content_type_id}/{pk}/")
+
+    client.force_login(manager)
+    in_scope = shortcut(customer_type.pk, home.pk)
+    assert in_scope.status_code == 302 and in_scope.url == home.get_absolute_url()
+    assert shortcut(customer_type.pk, far.pk).status_code == 404
+    assert shortcut(customer_type.pk, missing).status_code == 404
+    assert shortcut(customer_type.pk, "x").status_code == 404
+    assert shortcut(999_999, home.pk).status_code == 404
+    for model in BUSINESS[1:]:
+        row_type = ContentType.objects.get_for_model(rows["far"][model])
+        assert shortcut(row_type.pk, rows["far"][model].pk).status_code == 404
+        assert shortcut(row_type.pk, rows["far"][model].pk + 1000).status_code == 404
+
+    client.force_login(superuser)
+    for pk in (home.pk, far.pk, missing):
+        assert shortcut(customer_type.pk, pk).status_code == 404
+    # Rows the admin does not show at all (grants, change requests, import jobs…)
+    from customers.models import AccessGrant
+
+    grant_type = ContentType.objects.get_for_model(AccessGrant)
+    assert shortcut(grant_type.pk, 1).status_code == 404
+
+
+@pytest.mark.django_db
+def test_access_log_in_the_admin_is_read_only_and_for_the_security_officer_only(
+    client, security_officer, manager, superuser, rows
+):
+    from audit.models import AccessLog
+
+    entry = AccessLog.objects.order_by("-id").first()
+    if entry is None:
+        from audit import services as audit_services
+
+        entry = audit_services.record(actor=manager, action=AccessLog.Action.EXPORT)  # pragma: no cover
+    changelist = admin_url_log = "/admin/audit/accesslog/"
+    change = f"/admin/audit/accesslog/{entry.pk}/change/"
+
+    client.force_login(security_officer)
+    assert client.get(change).status_code == 200
+    listing = client.get(admin_url_log)
+    assert entry in list(listing.context["cl"].result_list)
+    count = AccessLog.objects.count()
+    assert client.post(change, {"action": "reveal"}).status_code == 403
+    assert client.post(f"/admin/audit/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk]}).status_code == 403
+    assert client.post("/admin/audit/accesslog/add/", {"action": "reveal"}).status_code == 403
+    assert AccessLog.objects.count() == count
+
+    client.force_login(superuser)
+    assert list(client.get(admin_url_log).context["cl"].result_list) == []
+    assert client.get(change).status_code == 404
+
+    client.force_login(manager)
+    assert client.get(change).status_code in (403, 404)
+    assert client.get(admin_url_log).status_code == 403
+
+
+@pytest.mark.django_db
+def test_task_results_are_not_in_the_admin_and_login_records_are_read_only(client, superuser):
+    from axes.models import AccessAttempt
+    from django.contrib import admin
+    from django_tasks_db.models import DBTaskResult
+
+    assert not admin.site.is_registered(DBTaskResult)
+    client.force_login(superuser)
+    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 404
+    attempt = AccessAttempt.objects.create(username="clerk", ip_address="10.0.0.1", failures_since_start=5)
+    change = f"/admin/axes/accessattempt/{attempt.pk}/change/"
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"username": "x", "failures_since_start": "0"}).status_code == 403
+    assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.failures_since_start == 5 and attempt.username == "clerk"
+
+
+@pytest.mark.django_db
+def test_managers_keep_the_catalogue_but_never_delete_a_product_nor_rewrite_its_trail(client, manager, product):
+    client.force_login(manager)
+    change = admin_url("product", "change", product.pk)
+    assert client.get(change).status_code == 200
+    saved = client.post(change, {"sku": "P-1", "name": "理财顾问服务（新）", "unit_price": "109.00", "active": "on"})
+    assert saved.status_code == 302
+    product.refresh_from_db()
+    assert product.name == "理财顾问服务（新）"
+    before = snapshot(product)
+    oldest = product.history.earliest()
+    version = admin_url("product", "simple_history", product.pk, oldest.history_id)
+    assert client.get(version).status_code == 200
+    assert client.post(version, {"sku": "P-1", "name": "理财顾问服务", "unit_price": "99.00"}).status_code == 403
+    assert client.post(admin_url("product", "delete", product.pk), {"post": "yes"}).status_code == 403
+    posted = {"action": "delete_selected", "_selected_action": [product.pk], "post": "yes"}
+    assert client.post(admin_url("product", "changelist"), posted).status_code == 403
+    assert snapshot(product) == before
+
+
+@pytest.mark.django_db
+def test_a_clerk_without_the_product_rights_cannot_keep_the_catalogue(client, clerk, product):
+    clerk.is_staff = True
+    clerk.save()
+    client.force_login(clerk)
+    before = snapshot(product)
+    assert (
+        client.post(
+            admin_url("product", "change", product.pk), {"sku": "P-1", "name": "x", "unit_price": "1"}
+        ).status_code
+        == 403
+    )
+    assert client.post(admin_url("product", "add"), {"sku": "P-2", "name": "x", "unit_price": "1"}).status_code == 403
+    assert snapshot(product) == before
