@@ -146,3 +146,36 @@ def snapshot(row: Model) -> Snapshot:
         versions=model.history.filter(**{model._meta.pk.attname: row.pk}).count(),
         admin_log=LogEntry.objects.count(),
     )
+
+
+def forged_post(row: Model) -> dict:
+    """What a forger posts to an admin form of `row`: every field of the form
+    django-simple-history would build for it, as the browser would send it, with
+    the row's text rewritten and every button the history form ever had."""
+    from django.contrib import admin
+    from django.contrib.auth.models import AnonymousUser
+    from django.forms import CheckboxInput, MultiWidget
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()  # the form is built for a change, whoever asks
+    model_admin = admin.site._registry[type(row)]
+    form = model_admin.get_form(request, row)(instance=row)
+    data = {"_save": "Revert", "_change_history": "Change History"}
+    for name, bound in form._bound_items():
+        value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, MultiWidget):
+            for i, part in enumerate(widget.decompress(value)):
+                data[f"{name}_{i}"] = "" if part is None else str(part)
+        elif isinstance(widget, CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[name] = [str(item.pk if hasattr(item, "pk") else item) for item in value]
+        elif value is not None:
+            data[name] = str(value)
+    for name in ("name", "summary", "content", "title", "note", "comment"):
+        if name in data:
+            data[name] = "改写"
+    return data

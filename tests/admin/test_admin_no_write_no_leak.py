@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.forms.models import model_to_dict
 
-from tests.admin.conftest import APP, BUSINESS, admin_url, history_form_url, snapshot
-
-# What a forger posts: the row's own fields with a few rewritten, and every
-# button the history form ever had.
-FORGED = {
-    "name": "改名",
-    "summary": "改写",
-    "content": "改写",
-    "amount": "1.00",
-    "status": "approved",
-    "overall": "1",
-    "title": "改写",
-    "_save": "Revert",
-    "_change_history": "Change History",
-}
+from tests.admin.conftest import APP, BUSINESS, admin_url, forged_post, history_form_url, snapshot
 
 
 def _forged(row) -> dict:
-    fields = {
-        key: value for key, value in model_to_dict(row).items() if value is not None and not isinstance(value, list)
-    }
-    return {**{key: str(value) for key, value in fields.items()}, **FORGED}
+    # django-simple-history's own history form saved exactly this (checked
+    # against its view before the fix): every field as the browser sends it.
+    return forged_post(row)
 
 
 def _filter_choices(changelist, field_path: str) -> list:
@@ -327,3 +311,24 @@ def test_a_clerk_without_the_product_rights_cannot_keep_the_catalogue(client, cl
     )
     assert client.post(admin_url("product", "add"), {"sku": "P-2", "name": "x", "unit_price": "1"}).status_code == 403
     assert snapshot(product) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", BUSINESS)
+def test_the_forged_post_is_one_simple_historys_own_view_would_save(other_department_manager, rows, model):
+    """Keeps the refusals above meaningful: the very data they post rewrites the
+    row of another department through django-simple-history's unguarded view."""
+    from django.contrib import admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+    from simple_history.admin import SimpleHistoryAdmin
+
+    row = rows["home"][model]
+    before = snapshot(row)
+    request = RequestFactory().post("/", _forged(row))
+    request.user, request.session = other_department_manager, {}
+    request._messages = FallbackStorage(request)
+    model_admin = admin.site._registry[type(row)]
+    SimpleHistoryAdmin.history_form_view(model_admin, request, str(row.pk), str(row.history.latest().history_id))
+    after = snapshot(row)
+    assert after.values != before.values and after.versions == before.versions + 1
