@@ -29,6 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.encoding import force_str
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from crm.pagination import CappedPaginator
 
@@ -134,12 +135,36 @@ class ReadOnlyMixin:
         return False
 
 
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """The "changes" column of a trail, with the admin's masked fields masked
+    (the library shows old and new values in full)."""
+
+    masked_fields: tuple[str, ...] = ()
+    mask: Callable[[str, object], str] = staticmethod(lambda name, value: "***")
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in self.masked_fields:
+            return self.mask(change.field, value) or "—"
+        return super().prepare_delta_change_value(change, value)
+
+
 class BusinessAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """A model with a change trail: scoped rows, and each version of the trail
     shown read-only. Subclass `ReadOnlyBusinessAdmin` unless the admin is where
     the rows are kept (the product catalogue)."""
 
     paginator = CappedPaginator  # never a full COUNT(*) of a large table
+    #: Fields whose values the admin shows masked, in the trail's "changes" too.
+    masked_fields: tuple[str, ...] = ()
+
+    def mask_value(self, name: str, value: object) -> str:
+        return "***"
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record):
+        helper = MaskedHistoryContextHelper(self.model, historical_record)
+        helper.masked_fields = tuple(self.masked_fields)
+        helper.mask = self.mask_value
+        return helper
 
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
         return True

@@ -41,8 +41,12 @@ class CustomerAdmin(ReadOnlyBusinessAdmin):
     # The admin shows personal (S2) and secret (S3) values masked for everyone:
     # full values are on the customer page, to those SPEC §2 allows.
     exclude = (*Customer.S3_FIELDS, *Customer.S2_FIELDS)
+    masked_fields = (*Customer.S3_FIELDS, *Customer.S2_FIELDS)  # in the trail's "changes" too
     readonly_fields = ("masked_id_number", "masked_bank_account", "masked_personal_values")
     history_list_display = ("status",)
+
+    def mask_value(self, name: str, value: object) -> str:
+        return masked_value(name, value)
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, customer: Customer) -> str:

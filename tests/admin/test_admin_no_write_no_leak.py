@@ -332,3 +332,28 @@ def test_the_forged_post_is_one_simple_historys_own_view_would_save(other_depart
     SimpleHistoryAdmin.history_form_view(model_admin, request, str(row.pk), str(row.history.latest().history_id))
     after = snapshot(row)
     assert after.values != before.values and after.versions == before.versions + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["manager", "security_officer"])
+def test_the_trail_in_the_admin_shows_personal_and_secret_values_masked(client, request, clerk, persona):
+    from customers import services
+    from tests.factories import CustomerFactory, make_bank_account
+
+    old_account, new_account = make_bank_account(1), make_bank_account(2)
+    customer = CustomerFactory(actor=clerk, mobile="+8613911110001", email="old@example.com", bank_account=old_account)
+    customer = services.customer_update(
+        actor=clerk,
+        customer=customer,
+        fields={"mobile": "+8613922220002", "email": "new@example.com", "bank_account": new_account},
+    )
+    _login(client, request, persona)
+    pages = [admin_url("customer", "history", customer.pk)]
+    pages += [admin_url("customer", "simple_history", customer.pk, v.history_id) for v in customer.history.all()]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        for secret in ("13911110001", "13922220002", "old@example.com", "new@example.com", old_account, new_account):
+            assert secret not in html, (url, secret)
+    assert "n***@example.com" in client.get(pages[0]).content.decode()  # the change is still told, masked
