@@ -63,15 +63,25 @@ def _filter_root(list_filter) -> str | None:
     return None
 
 
-class ScopedAdminMixin:
+class NoBulkChangeMixin:
+    """No bulk action and no list_editable: a changelist has nothing to post."""
+
+    actions = None
+    list_editable = ()
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        if request.method not in READ_METHODS:
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+class ScopedAdminMixin(NoBulkChangeMixin):
     """Rows are the viewer's scope (`scope(user)`, an app selector); anything
     else is a 404. No bulk action, no POST to a changelist, no lookup but the
     declared filters."""
 
     #: `scope(user) -> QuerySet`, the app's selector; None: every row of the model.
     scope: Callable | None = None
-    actions = None
-    list_editable = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         if self.scope is None:
@@ -109,11 +119,6 @@ class ScopedAdminMixin:
         if lookup.split("__", 1)[0] not in roots:
             return False
         return super().lookup_allowed(lookup, value, request)
-
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        if request.method not in READ_METHODS:
-            raise PermissionDenied  # no bulk action, no list_editable: nothing to post
-        return super().changelist_view(request, extra_context)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         # simple-history (and Django for deleted rows) falls back to the trail of
@@ -234,13 +239,5 @@ class ReadOnlyBusinessAdmin(ReadOnlyMixin, BusinessAdmin):
     """Business rows: every change goes through the services and their review."""
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """A log or record of the system, shown and never written (no bulk action,
-    no POST to its changelist)."""
-
-    actions = None
-
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        if request.method not in READ_METHODS:
-            raise PermissionDenied
-        return super().changelist_view(request, extra_context)
+class ReadOnlyAdmin(ReadOnlyMixin, NoBulkChangeMixin, admin.ModelAdmin):
+    """A log or record of the system, shown and never written."""

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_mixins import ReadOnlyMixin
+from crm.admin_mixins import NoBulkChangeMixin, ReadOnlyMixin
 
 
 class CustodianAdminSite(admin.AdminSite):
@@ -99,7 +99,7 @@ def tidy_third_party_admins(site: admin.AdminSite) -> None:
         if site.is_registered(model):
             registered = type(site.get_model_admin(model))
             site.unregister(model)
-            read_only = type(registered.__name__, (ReadOnlyMixin, registered), {"actions": None})
+            read_only = type(registered.__name__, (ReadOnlyMixin, NoBulkChangeMixin, registered), {})
             site.register(model, read_only)
     if site.is_registered(DBTaskResult):
         site.unregister(DBTaskResult)

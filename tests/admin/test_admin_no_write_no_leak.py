@@ -273,6 +273,8 @@ def test_task_results_are_not_in_the_admin_and_login_records_are_read_only(clien
     assert client.get(change).status_code == 200
     assert client.post(change, {"username": "x", "failures_since_start": "0"}).status_code == 403
     assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = {"action": "cleanup_expired_attempts", "_selected_action": [attempt.pk]}
+    assert client.post("/admin/axes/accessattempt/", bulk).status_code == 403
     attempt.refresh_from_db()
     assert attempt.failures_since_start == 5 and attempt.username == "clerk"
 
