@@ -22,6 +22,7 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.filters import ListFilter, RelatedFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
@@ -64,10 +65,19 @@ def _filter_root(list_filter) -> str | None:
 
 
 class NoBulkChangeMixin:
-    """No bulk action and no list_editable: a changelist has nothing to post."""
+    """No bulk action and no list_editable: a changelist has nothing to post.
+    A query string it cannot use (year 9999 in the date drill-down, a number
+    too large for the database, a NUL) is answered like any other bad filter."""
 
     actions = None
     list_editable = ()
+
+    def get_changelist_instance(self, request: HttpRequest):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as error:
+            # The changelist answers IncorrectLookupParameters with its "?e=1" page.
+            raise IncorrectLookupParameters(error) from error
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if request.method not in READ_METHODS:
