@@ -73,6 +73,8 @@ class NoBulkChangeMixin:
     list_editable = ()
 
     def get_changelist_instance(self, request: HttpRequest):
+        if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
+            raise IncorrectLookupParameters("NUL in the query string")  # PostgreSQL refuses it in text
         try:
             return super().get_changelist_instance(request)
         except (ValueError, OverflowError) as error:
