@@ -389,3 +389,17 @@ def test_a_changelist_answers_a_query_it_cannot_use_and_never_fails(client, mana
         query = "active__exact=%00"
     response = client.get(admin_url(model, "changelist") + "?" + query.format(date=model_admin.date_hierarchy))
     assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [*BUSINESS, "product"])
+@pytest.mark.parametrize("bad", ["99999999999999999999", "-1", "x", "%00"])
+def test_an_object_page_with_an_impossible_id_is_not_found(client, manager, rows, product, model, bad):
+    client.force_login(manager)
+    row = product if model == "product" else rows["home"][model]
+    urls = [admin_url(model, view, bad) for view in ("change", "history", "delete")]
+    urls += [admin_url(model, "simple_history", bad, 1), admin_url(model, "simple_history", row.pk, bad)]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    content_type = ContentType.objects.get_for_model(row)
+    assert client.get(f"/admin/r/{content_type.pk}/{bad}/").status_code == 404
