@@ -23,7 +23,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.filters import ListFilter, RelatedFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -115,10 +115,8 @@ class ScopedAdminMixin(NoBulkChangeMixin):
     def get_list_filter(self, request: HttpRequest):
         scoped = []
         for entry in super().get_list_filter(request):
-            if isinstance(entry, str):
-                field = self.model._meta.get_field(entry) if "__" not in entry else None
-                if field is not None and field.is_relation:
-                    entry = (entry, ScopedRelatedFieldListFilter)
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, ScopedRelatedFieldListFilter)
             scoped.append(entry)
         return scoped
 
