@@ -403,3 +403,29 @@ def test_an_object_page_with_an_impossible_id_is_not_found(client, manager, rows
         assert client.get(url).status_code == 404, url
     content_type = ContentType.objects.get_for_model(row)
     assert client.get(f"/admin/r/{content_type.pk}/{bad}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("source", "field"),
+    [
+        ("transactions.transaction", "customer"),
+        ("interactions.complaint", "customer"),
+        ("transactions.order", "customer"),
+    ],
+)
+def test_autocomplete_offers_only_the_viewers_customers(client, manager, superuser, rows, source, field):
+    app_label, model_name = source.split(".")
+    query = f"/admin/autocomplete/?app_label={app_label}&model_name={model_name}&field_name={field}&term="
+    home, far = rows["home"]["customer"], rows["far"]["customer"]
+    client.force_login(manager)
+    everything = client.get(query)
+    assert everything.status_code == 200
+    assert str(home.pk) in {item["id"] for item in everything.json()["results"]}
+    for term in ("", home.name[:1], far.name[:1], far.archive_no):
+        response = client.get(query + term)
+        assert response.status_code == 200
+        assert str(far.pk) not in {item["id"] for item in response.json()["results"]}, term
+    client.force_login(superuser)
+    response = client.get(query + far.archive_no)
+    assert response.status_code in (403, 404) or response.json()["results"] == []
