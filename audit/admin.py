@@ -10,8 +10,9 @@ from crm.admin_mixins import ReadOnlyAdmin, ScopedAdminMixin
 @admin.register(AccessLog)
 class AccessLogAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     """Read-only for everyone (the log is append-only in the database too), and
-    only for those whose role reads the log: a superuser without the security
-    officer's role sees no entry (SPEC §1)."""
+    only for those whose role reads the log, in their scope (their department's
+    entries unless they hold the company-wide right): a superuser without the
+    security officer's role sees no entry (SPEC §1)."""
 
     list_display = ("id", "at", "actor_name", "action", "customer_archive_no", "field", "address")
     list_filter = ("action", "at")
@@ -23,4 +24,4 @@ class AccessLogAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLog]:
         if not selectors.reads_audit(request.user):
             return AccessLog.objects.none()
-        return super().get_queryset(request)
+        return selectors.access_log_entries(reader=request.user)
