@@ -77,7 +77,7 @@ class TransactionForm(forms.ModelForm):
             f"{t.number} · {t.get_kind_display()} · {t.amount} {t.currency} · {t.occurred_at:%Y-%m-%d}"
         )
         self.fields["original"].help_text = _("For a return or a refund: the purchase or payment it reverses.")
-        self.fields["currency"].widget.attrs.update({"maxlength": 3, "style": "text-transform:uppercase"})
+        self.fields["currency"].widget.attrs.update({"maxlength": 3, "class": "input uppercase"})
         for field in self.fields.values():
             _input(field.widget)
 
