@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "transactions",
     "interactions",
     "bulk",
+    "submissions",
     "reports",
     "django_tasks",
     "django_tasks_db",

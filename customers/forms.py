@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
+from submissions.forms import OnceFormMixin
 
 FORM_FIELDS = [name for _key, _title, names in FIELD_GROUPS for name in names]
 
@@ -17,7 +18,7 @@ NORMALISED_FIELDS = ("id_number", "bank_account", "postal_code", "mobile", "phon
 TYPED_MAX_LENGTH = 64
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(OnceFormMixin, forms.ModelForm):
     """The entry form. Field rules are the model's (`Customer.full_clean`); this
     form only parses what the browser sends, so every way in gets one verdict.
 
@@ -120,7 +121,7 @@ class CustomerForm(forms.ModelForm):
         return sections
 
 
-class GrantRequestForm(forms.Form):
+class GrantRequestForm(OnceFormMixin, forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "input"}),

@@ -9,6 +9,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from submissions.forms import OnceFormMixin
 from transactions.models import REVERSES, Contract, Kind, Order, Product, Status, Transaction
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -43,7 +44,7 @@ def _input(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
-class TransactionForm(forms.ModelForm):
+class TransactionForm(OnceFormMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
@@ -88,7 +89,7 @@ class TransactionForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class OrderForm(forms.ModelForm):
+class OrderForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Order
         fields = ["order_no", "note"]
@@ -99,7 +100,7 @@ class OrderForm(forms.ModelForm):
             _input(field.widget)
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(OnceFormMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
