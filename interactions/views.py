@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.feedback import error_messages, form_error
+from crm.parsing import object_id
 from customers.models import Customer
 from customers.selectors import customers_visible_to, department_members
 from interactions import selectors, services
@@ -161,7 +162,9 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if complaint is None:
         raise Http404
     handler = (
-        department_members(department_id=complaint.department_id).filter(pk=request.POST.get("handler") or 0).first()
+        department_members(department_id=complaint.department_id)
+        .filter(pk=object_id(request.POST.get("handler")) or 0)
+        .first()
     )
     if handler is None:
         messages.error(request, _("Choose a handler of the customer's department."))

@@ -54,10 +54,6 @@ class OnceFormMixin(forms.BaseForm):
     def _post_clean(self) -> None:
         super()._post_clean()
         self.cleaned_data.pop(FIELD, None)  # never reaches a service
-        if not self.errors:
-            self._spend_token()
-
-    def _spend_token(self) -> None:
         token = self.data.get(FIELD) or ""
         if not token:
             return
@@ -65,21 +61,30 @@ class OnceFormMixin(forms.BaseForm):
             self.add_error(
                 None, forms.ValidationError(_("This form is damaged: reload the page and try again."), code="bad_token")
             )
-            return
+        elif self.errors:
+            # The second copy may fail another rule first (a number now taken by
+            # the first copy): say what really happened.
+            if UsedFormToken.objects.filter(token=token).exists():
+                self.add_error(None, _sent_twice())
+        else:
+            self._spend(token)
+
+    def _spend(self, token: str) -> None:
         try:
             with transaction.atomic():
                 UsedFormToken.objects.create(token=token)
         except IntegrityError:
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    _(
-                        "This form was already sent (a double click, or the same page sent again): "
-                        "it was saved once. Look for it on the customer's page or on “my work” "
-                        "before entering it again."
-                    ),
-                    code="sent_twice",
-                ),
-            )
+            self.add_error(None, _sent_twice())
             return
         UsedFormToken.objects.filter(used_at__lt=timezone.now() - KEEP_SPENT_TOKENS).delete()
+
+
+def _sent_twice() -> forms.ValidationError:
+    return forms.ValidationError(
+        _(
+            "This form was already sent (a double click, or the same page sent again): "
+            "it was saved once. Look for it on the customer's page or on “my work” "
+            "before entering it again."
+        ),
+        code="sent_twice",
+    )

@@ -98,6 +98,7 @@ GOOD_CUSTOMER = {
     "kind": "individual",
     "name": "张三",
     "id_type": "resident_id",
+    "id_number": "110105 19900307 1239",
     "tier": "general",
     "lifecycle_stage": "prospect",
     "credit_status": "unknown",

@@ -223,7 +223,7 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "audit:access_log": ({}, "", ("security",)),
     "audit:verify": ({}, "", ("security",)),
     "audit:changes": ({}, "", ("security",)),
-    "customers:list": ({}, "", ("clerk", "manager")),
+    "customers:list": ({}, "", ("manager",)),
     "customers:create": ({}, "", ("clerk",)),
     "customers:detail": ({"pk": "approved"}, "", ("manager",)),
     "customers:update": ({"pk": "draft"}, "", ("clerk",)),
@@ -233,7 +233,7 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "customers:tags": ({"pk": "approved"}, "", ("manager",)),
     "customers:reassign_owner": ({"pk": "approved"}, "", ("manager",)),
     "customers:grant_request": ({"pk": "approved"}, "", ("reviewer",)),
-    "customers:change": ({"pk": "change"}, "", ("clerk", "reviewer")),
+    "customers:change": ({"pk": "change"}, "", ("reviewer",)),
     "customers:change_withdraw": ({"pk": "change"}, "", ("clerk",)),
     "customers:grants": ({}, "", ("manager",)),
     "customers:grant_decide": ({"grant_id": "grant", "decision": "approve"}, "", ("manager",)),
@@ -338,6 +338,10 @@ class Probe:
             transaction.set_rollback(True)
         self.client.cookies.pop("messages", None)
 
+    def verdict(self) -> None:
+        if self.failures:
+            pytest.fail(f"{len(self.failures)} of {self.requests} requests went wrong:\n" + "\n".join(self.failures))
+
     def _check(self, response, label: str) -> None:
         if response.status_code >= 500:
             self.failures.append(f"{label}: status {response.status_code}")
@@ -384,7 +388,7 @@ def test_hostile_values_in_every_form_and_filter_never_give_a_server_error_or_a_
             # A date range with both ends at the edges of the calendar.
             edges = {"since": "0001-01-01", "until": "9999-12-31"}
             probe.send("GET", url, edges, f"GET {persona} {name} edges", check_writes=False)
-    assert probe.failures == [], "\n".join(probe.failures)
+    probe.verdict()
     assert probe.requests > 1000
 
 
@@ -405,7 +409,7 @@ def test_hostile_values_in_path_segments_are_not_found_or_refused(client, world)
                     continue
                 probe.send("GET", url, {}, f"GET {name} {key}={hostile[:20]!r}", check_writes=False)
                 probe.send("POST", url, {}, f"POST {name} {key}={hostile[:20]!r}", check_writes=True)
-    assert probe.failures == [], "\n".join(probe.failures)
+    probe.verdict()
 
 
 ADMIN_PARAMS = [
@@ -449,7 +453,7 @@ def test_admin_lists_and_filters_answer_hostile_parameters(client, world):
                 except NoReverseMatch:
                     continue
                 probe.send("GET", target, {}, f"GET {target}", check_writes=False)
-    assert probe.failures == [], "\n".join(probe.failures)
+    probe.verdict()
 
 
 @pytest.mark.django_db
@@ -467,4 +471,4 @@ def test_reports_answer_hostile_date_ranges_and_choices(client, world):
             for export in ("", "csv", "xlsx"):
                 pairs = {"since": since, "until": until, "export": export}
                 probe.send("GET", url, pairs, f"GET report {name} {pairs}", check_writes=False)
-    assert probe.failures == [], "\n".join(probe.failures)
+    probe.verdict()
