@@ -2,6 +2,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import HttpResponse
 from django.template import loader
@@ -54,7 +55,8 @@ class NoStoreMiddleware:
         return response
 
 
-_OUT_OF_RANGE = re.compile(r"out of range|year -?\d+ is out of range", re.IGNORECASE)
+_OUT_OF_RANGE = re.compile(r"out of range", re.IGNORECASE)
+_NOT_A_NUMBER = re.compile(r"^Field '[^']+' expected a number but got")
 
 
 class BadInputMiddleware:
@@ -90,11 +92,20 @@ class BadInputMiddleware:
         if isinstance(exception, VaultError):
             logger.error("A stored value cannot be decrypted on %s: %s", request.path, exception)
             return _error_page(request, "503.html", 503)
+        # The messages of these name the value sent, which may be anything a user
+        # typed (an ID number in the wrong box): the log line names only the kind.
         if isinstance(exception, OverflowError | DataError) or (
             isinstance(exception, ValueError) and _OUT_OF_RANGE.search(str(exception))
         ):
-            logger.warning("Bad input refused on %s: %s: %s", request.path, type(exception).__name__, exception)
+            logger.warning("Bad input refused on %s: %s (a value out of range)", request.path, type(exception).__name__)
             return _error_page(request, "400.html", 400, out_of_range=True)
+        if (isinstance(exception, ValueError) and _NOT_A_NUMBER.search(str(exception))) or isinstance(
+            exception, ValidationError
+        ):
+            # A lookup given `abc` for an id (`Field 'id' expected a number`) or a bad
+            # UUID: the view let it through, the page still answers.
+            logger.warning("Bad input refused on %s: %s (a malformed value)", request.path, type(exception).__name__)
+            return _error_page(request, "400.html", 400)
         return None
 
 

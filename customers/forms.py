@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import SupportedDatesMixin
 from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
 from submissions.forms import OnceFormMixin
@@ -18,7 +19,7 @@ NORMALISED_FIELDS = ("id_number", "bank_account", "postal_code", "mobile", "phon
 TYPED_MAX_LENGTH = 64
 
 
-class CustomerForm(OnceFormMixin, forms.ModelForm):
+class CustomerForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     """The entry form. Field rules are the model's (`Customer.full_clean`); this
     form only parses what the browser sends, so every way in gets one verdict.
 

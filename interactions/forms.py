@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from crm.forms import SupportedDatesMixin
 from interactions.models import Complaint, Feedback, Interaction
 from submissions.forms import OnceFormMixin
 
@@ -23,7 +24,7 @@ def _now() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class InteractionForm(OnceFormMixin, forms.ModelForm):
+class InteractionForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ["occurred_at", "channel", "direction", "kind", "summary", "content", "follow_up_at"]
@@ -40,7 +41,7 @@ class InteractionForm(OnceFormMixin, forms.ModelForm):
         _style(self)
 
 
-class ComplaintForm(OnceFormMixin, forms.ModelForm):
+class ComplaintForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -62,7 +63,7 @@ class ComplaintForm(OnceFormMixin, forms.ModelForm):
         _style(self)
 
 
-class FeedbackForm(OnceFormMixin, forms.ModelForm):
+class FeedbackForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ["surveyed_at", "service_quality", "price", "overall", "comment"]

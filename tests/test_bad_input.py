@@ -265,3 +265,52 @@ def test_a_number_too_long_after_normalisation_is_refused_by_the_models_rule(cli
     assert response.status_code == 200
     assert "id_number" in response.context["form"].errors
     assert Customer.objects.count() == 0
+
+
+# Dates at the edges of the calendar (issue 14, item 8) --------------------------
+
+EDGE_DATES = ["0001-01-01", "9999-12-31", "0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31", "2200-01-01"]
+
+
+@pytest.mark.django_db
+def test_a_date_at_the_edge_of_the_calendar_is_refused_beside_its_field_in_every_create_form(
+    client, clerk, reviewer, approved
+):
+    people = {"clerk": clerk, "reviewer": reviewer}
+    dated = {"birth_date", "consent_at", "retention_until", "occurred_at", "signed_on", "received_at", "surveyed_at"}
+    for persona, url, data, model in _create_forms(approved):
+        client.force_login(people[persona])
+        for name in sorted(dated & set(data)):
+            for edge in EDGE_DATES:
+                before = model.objects.count()
+                response = client.post(url, {**data, name: edge})
+                assert response.status_code == 200, (url, name, edge)
+                assert name in response.context["form"].errors, (url, name, edge)
+                assert model.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("since", "until"), [("0001-01-01", "9999-12-31"), ("9999-12-31", "9999-12-31")])
+def test_filters_with_dates_at_the_edges_answer_a_page(client, clerk, manager, security_officer, since, until):
+    client.force_login(manager)
+    assert client.get(reverse("transactions:list"), {"since": since, "until": until}).status_code == 200
+    for report in ("customers", "transactions"):
+        response = client.get(reverse("admin:report", args=[report]), {"since": since, "until": until})
+        assert response.status_code in (200, 400)
+    client.force_login(security_officer)
+    assert client.get(reverse("audit:access_log"), {"since": since, "until": until}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", [str(10**20), "-1", "abc", "0", "1e99", "²"])
+def test_every_paginated_page_answers_any_page_number(client, clerk, manager, reviewer, security_officer, page):
+    for user, names in (
+        (manager, ["customers:list", "transactions:list", "interactions:complaints"]),
+        (reviewer, ["review:queue"]),
+        (security_officer, ["audit:access_log", "audit:changes"]),
+    ):
+        client.force_login(user)
+        for name in names:
+            assert client.get(reverse(name), {"page": page}).status_code == 200, (name, page)
+    client.force_login(manager)
+    assert client.get(reverse("admin:customers_customer_changelist"), {"p": page}).status_code in (200, 302)

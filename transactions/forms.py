@@ -9,6 +9,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import SupportedDatesMixin
 from submissions.forms import OnceFormMixin
 from transactions.models import REVERSES, Contract, Kind, Order, Product, Status, Transaction
 
@@ -44,7 +45,7 @@ def _input(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
-class TransactionForm(OnceFormMixin, forms.ModelForm):
+class TransactionForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
@@ -100,7 +101,7 @@ class OrderForm(OnceFormMixin, forms.ModelForm):
             _input(field.widget)
 
 
-class ContractForm(OnceFormMixin, forms.ModelForm):
+class ContractForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
@@ -125,7 +126,7 @@ KIND_CHOICES = [("", _("All kinds")), *Kind.choices]
 STATUS_CHOICES = [("", _("All statuses")), *Status.choices]
 
 
-class TransactionFilterForm(forms.Form):
+class TransactionFilterForm(SupportedDatesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
