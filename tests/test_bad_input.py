@@ -141,6 +141,8 @@ def _create_forms(approved) -> list[tuple[str, str, dict, type]]:
                 "contract_no": "HT-7",
                 "title": "年度服务",
                 "signed_on": "2026-01-05",
+                "starts_on": "2026-01-05",
+                "ends_on": "2027-01-04",
                 "amount": "1000",
                 "currency": "CNY",
             },
@@ -277,7 +279,7 @@ def test_a_date_at_the_edge_of_the_calendar_is_refused_beside_its_field_in_every
     client, clerk, reviewer, approved
 ):
     people = {"clerk": clerk, "reviewer": reviewer}
-    dated = {"birth_date", "consent_at", "retention_until", "occurred_at", "signed_on", "received_at", "surveyed_at"}
+    dated = {"consent_at", "retention_until", "occurred_at", "signed_on", "starts_on", "received_at", "surveyed_at"}
     for persona, url, data, model in _create_forms(approved):
         client.force_login(people[persona])
         for name in sorted(dated & set(data)):
