@@ -184,3 +184,16 @@ def test_seed_demo_runs_in_development(monkeypatch):
     monkeypatch.setenv("DJANGO_DEBUG", "true")
     call_command("seed_demo", "--customers", "0", stdout=io.StringIO())
     assert User.objects.filter(username="clerk1").exists()
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_is_a_403_page_in_the_products_look(clerk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)
+    response = browser.post(reverse("customers:create"), {"name": "张三"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'data-testid="error-page"' in body
+    assert "表单已过期" in body
