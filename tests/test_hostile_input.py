@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from bulk.models import ImportJob, JobStatus
+from submissions.forms import FIELD as FORM_TOKEN
 from customers import services as customer_services
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory
@@ -103,7 +104,7 @@ def _form_classes_and_params(func, depth: int = 0) -> tuple[set[type], set[str]]
 
 def fields_read_by(view) -> list[str]:
     classes, params = _form_classes_and_params(view)
-    names = set(params) | {"page", "once"}
+    names = set(params) | {"page", FORM_TOKEN}
     for form_class in classes:
         names.update(form_class.base_fields)
     return sorted(names)
