@@ -28,9 +28,9 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from bulk.models import ImportJob, JobStatus
-from submissions.forms import FIELD as FORM_TOKEN
 from customers import services as customer_services
 from interactions import services as interaction_services
+from submissions.forms import FIELD as FORM_TOKEN
 from tests.factories import CustomerFactory
 from transactions import services as transaction_services
 
