@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department
 from audit.models import AccessLog
 from audit.services import access_log_record
+from crm.forms import SupportedDatesMixin
 from reports import queries
 
 REPORTS = {
@@ -46,7 +47,7 @@ def may_see_reports(user) -> bool:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(SupportedDatesMixin, forms.Form):
     since = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=None, required=False)
