@@ -146,12 +146,14 @@ class _Collect(logging.Handler):
 
 
 @pytest.mark.django_db
-def test_a_missing_master_key_is_a_clear_503_for_the_user_and_a_clear_log_line(production, clerk, settings):
+@pytest.mark.parametrize("broken", ["missing", "wrong material"])
+def test_a_missing_master_key_is_a_clear_503_for_the_user_and_a_clear_log_line(production, clerk, settings, broken):
     customer = CustomerFactory(actor=clerk)
     key_id = customer.data_key.master_key_id
     production.force_login(clerk)
-    # The operator rotated to a new key and dropped the old one too early.
-    settings.CRM_FIELD_KEYS = "k9:" + "A" * 43 + "="
+    other_key = "A" * 43 + "="
+    # The operator dropped the old key too early, or put other key material under its id.
+    settings.CRM_FIELD_KEYS = f"k9:{other_key}" if broken == "missing" else f"{key_id}:{other_key}"
     collect = _Collect()
     logging.getLogger("custodian").addHandler(collect)
     try:
