@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -64,8 +64,25 @@ class CustomerAdmin(ReadOnlyBusinessAdmin):
         ]
         return format_html_join(mark_safe("<br>"), "{}：{}", ((label, value or "—") for label, value in shown))
 
+    class Media:
+        js = ("js/admin-search-guard.js",)  # an ID typed in the search box is never sent
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # A GET search puts what is typed in the address: an ID or bank number is
+        # never searched here (it would confirm a guessed number unlogged) and the
+        # address carrying it is replaced at once by one without it.
+        if selectors.reads_as_s3(request.GET.get("q", "")):
+            messages.warning(
+                request,
+                _("ID and bank numbers are looked up in the customer list's search box, where the lookup is logged."),
+            )
+            kept = request.GET.copy()
+            kept.pop("q")
+            return HttpResponseRedirect(request.path + (f"?{kept.urlencode()}" if kept else ""))
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
-        # Name prefix, archive number, mobile, exact ID / bank number (blind index).
+        # Name prefix, archive number, mobile; never the blind index (a GET).
         if not search_term:
             return queryset, False
         return queryset.filter(selectors.search_condition(search_term)), False
