@@ -252,10 +252,15 @@ def change_queue(*, user: User) -> QuerySet[ChangeRequest]:
     )
 
 
-def review_waiting_count(*, user: User) -> int:
+def review_waiting_count(*, user: User, cap: int | None = None) -> int:
+    """Entries, changes and transactions waiting for the user's decision; with
+    `cap`, each kind is counted up to `cap` rows only (a bounded count for a badge)."""
     from transactions.selectors import transaction_queue
 
-    return review_queue(user=user).count() + change_queue(user=user).count() + transaction_queue(user=user).count()
+    queues = (review_queue(user=user), change_queue(user=user), transaction_queue(user=user))
+    if cap is None:
+        return sum(queue.count() for queue in queues)
+    return sum(queue.order_by()[:cap].count() for queue in queues)
 
 
 def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:

@@ -4,6 +4,7 @@ viewer may see and the chosen date range."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from accounts.models import Department
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
 from review.models import Decision, ReviewDecision
@@ -53,13 +55,14 @@ def _label(model, name: str) -> str:
     return str(capfirst(model._meta.get_field(name).verbose_name))
 
 
-def _by(queryset, name: str, model, title: str | None = None) -> Table:
+def _counted(counter: Counter, name: str, model) -> Table:
+    """`_by`'s table from counts already made: most frequent first, then by value."""
     labels = _choices(model, name)
-    rows = queryset.values(name).annotate(n=Count("pk")).order_by("-n", name)
+    rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
     return Table(
-        title or _label(model, name),
+        _label(model, name),
         [_label(model, name), _("Count")],
-        [[str(labels.get(r[name], r[name] or "—")), r["n"]] for r in rows],
+        [[str(labels.get(value, value or "—")), n] for value, n in rows],
         chart=True,
     )
 
@@ -70,15 +73,33 @@ def _days(duration) -> float | None:
     return round(duration.total_seconds() / 86400, 1)
 
 
+CUSTOMER_FIGURES = ("status", "tier", "kind", "customer_nature", "source_channel")
+
+
 def customers(f: Filters) -> list[Table]:
+    """Every count of the customer report from one pass over the departments'
+    rows, grouped by all the figures at once (an index-only scan of
+    `customer_report_idx` on PostgreSQL), added up per figure here."""
     scoped = Customer.objects.filter(department__in=f.departments)
-    tables = [_by(scoped, name, Customer) for name in ("status", "tier", "kind", "customer_nature", "source_channel")]
-    per_department = scoped.values("department__name").annotate(n=Count("pk")).order_by("department__name")
+    stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    groups = (
+        scoped.values("department_id", *CUSTOMER_FIGURES)
+        .annotate(n=Count("pk"), due=Count("pk", filter=Q(status=Status.APPROVED, contact_verified_at__lt=stale)))
+        .order_by()
+    )
+    counts = {name: Counter() for name in (*CUSTOMER_FIGURES, "department_id")}
+    due = 0
+    for group in groups:
+        for name, counter in counts.items():
+            counter[group[name]] += group["n"]
+        due += group["due"]
+    tables = [_counted(counts[name], name, Customer) for name in CUSTOMER_FIGURES]
+    names = dict(Department.objects.filter(pk__in=list(counts["department_id"])).values_list("pk", "name"))
     tables.append(
         Table(
             _("Customers per department"),
             [_("Department"), _("Count")],
-            [[r["department__name"], r["n"]] for r in per_department],
+            sorted([names[pk], n] for pk, n in counts["department_id"].items()),
             chart=True,
         )
     )
@@ -100,8 +121,6 @@ def customers(f: Filters) -> list[Table]:
             chart=True,
         )
     )
-    stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
-    due = scoped.filter(status=Status.APPROVED, contact_verified_at__lt=stale).count()
     tables.append(Table(_("Re-verification"), [_("Figure"), _("Count")], [[_("Records due for re-verification"), due]]))
     return tables
 
