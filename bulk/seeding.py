@@ -19,6 +19,7 @@ archive sequence: the application keeps working on the seeded database."""
 from __future__ import annotations
 
 import bisect
+import gc
 import multiprocessing
 import os
 import random
@@ -345,6 +346,19 @@ def _generate(start: int, stop: int, total: int, end: datetime) -> list:
     return checker.check_batch(batch, prepare=True)
 
 
+def _worker_start(checker: RowChecker) -> None:
+    """The import's worker set-up (no database, the checker inherited), at the
+    normal priority: seeding is the machine's main work, not background work."""
+    pipeline._worker_checker = checker
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("A seeding worker checks rows; it never uses the database.")
+
+    for connection in connections.all():
+        connection.execute_wrappers.append(refuse)
+    gc.freeze()
+
+
 def _checked_batches(start: int, total: int, batch_size: int, end: datetime, workers: int) -> Iterator[tuple]:
     """(first n, checked rows) per batch, in order; checked ahead by workers."""
     checker = RowChecker(SEED_HEADERS, set(Tag.objects.values_list("name", flat=True)))
@@ -358,7 +372,7 @@ def _checked_batches(start: int, total: int, batch_size: int, end: datetime, wor
             pipeline._worker_checker = None
         return
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=pipeline._worker_start, initargs=(checker,)
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(checker,)
     )
     try:
         ahead = []
@@ -567,7 +581,7 @@ class Seeder:
     # Transactions, contacts, complaints, surveys --------------------------------
 
     def _business(self, placed: list[Placed], ids: list[int]) -> None:
-        tables, now = self.tables, self.now
+        tables = self.tables
         transactions, reversals, contacts, complaints, surveys = [], [], [], [], []
         for p, pk in zip(placed, ids, strict=True):
             rng = p.rng
