@@ -191,6 +191,7 @@ SEED_MOBILE_PREFIXES = ["138", "139", "135", "186", "150", "177", "133", "189", 
 USCC_DIGITS = "0123456789ABCDFGHJKLMNPQRTUWXY"
 ADULT_DAYS = 20000  # birth dates 1950-01-01 … 2004-10
 CHILD_DAYS = 2000
+CHILDREN_BORN_FROM = date(2013, 1, 1)  # … to mid 2018: younger than 14 and born before any seeded entry
 CHILD_EVERY = 101  # one individual in about a hundred is a child (a guardian's consent)
 ORGANIZATION_EVERY = 8
 
@@ -232,19 +233,19 @@ def seed_cells(n: int, created: date) -> list[str | None]:
     if n % ORGANIZATION_EVERY == ORGANIZATION_EVERY - 1:
         values = _seed_organization(rng, n, place)
     else:
-        values = _seed_individual(rng, n, place, created)
+        values = _seed_individual(rng, n, place)
     values.update(common)
     if values.get("guardian_name"):
         values["guardian_consent_at"] = values["consent_at"]
     return [None if values.get(h) is None else str(values[h]) for h in SEED_HEADERS]
 
 
-def _seed_individual(rng: random.Random, n: int, place: tuple, created: date) -> dict:
+def _seed_individual(rng: random.Random, n: int, place: tuple) -> dict:
     places = len(SEED_PLACES)
     female = rng.random() < 0.5
     if n % CHILD_EVERY == 0:
         m = n // CHILD_EVERY
-        born = created - timedelta(days=6 * 366 + (m // places) % CHILD_DAYS)
+        born = CHILDREN_BORN_FROM + timedelta(days=(m // places) % CHILD_DAYS)
         serial = (m // (places * CHILD_DAYS)) % 499
     else:
         born = date(1950, 1, 1) + timedelta(days=((n // places) * 7919) % ADULT_DAYS)
