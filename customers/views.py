@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
-from crm.pagination import CappedPaginator
+from crm.pagination import KeysFirstPaginator
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
@@ -58,7 +58,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     tag = request.GET.get("tag", "")[:30]
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
-    page = CappedPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
     return render(

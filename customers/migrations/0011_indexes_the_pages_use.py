@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['department', '-created_at', '-id'], name='customer_dept_newest_idx'),
+            index=models.Index(fields=['department', '-created_at', '-id', 'status', 'entered_by'], name='customer_dept_newest_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',

@@ -394,8 +394,11 @@ class Customer(models.Model):
                 name="customer_name_prefix_idx",
                 opclasses=["varchar_pattern_ops", "date_ops"],
             ),
-            # The list of a department-wide role: its department, newest first.
-            models.Index(fields=["department", "-created_at", "-id"], name="customer_dept_newest_idx"),
+            # The list of a department-wide role: its department, newest first, with what a
+            # reviewer's scope filters on (an index-only walk of the keys).
+            models.Index(
+                fields=["department", "-created_at", "-id", "status", "entered_by"], name="customer_dept_newest_idx"
+            ),
             # "My work": a maker's entries by status, most recently touched first.
             models.Index(fields=["entered_by", "status", "-updated_at"], name="customer_maker_work_idx"),
             models.Index(fields=["owner", "-created_at"], name="customer_owner_idx"),
