@@ -84,7 +84,8 @@ def customers(f: Filters) -> list[Table]:
     stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
     groups = (
         scoped.values("department_id", *CUSTOMER_FIGURES)
-        .annotate(n=Count("pk"), due=Count("pk", filter=Q(status=Status.APPROVED, contact_verified_at__lt=stale)))
+        # COUNT(*) and a count of a column of the index: nothing outside it is read.
+        .annotate(n=Count("*"), due=Count("status", filter=Q(status=Status.APPROVED, contact_verified_at__lt=stale)))
         .order_by()
     )
     counts = {name: Counter() for name in (*CUSTOMER_FIGURES, "department_id")}
