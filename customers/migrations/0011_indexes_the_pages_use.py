@@ -40,11 +40,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['entered_by', 'status', '-updated_at'], name='customer_maker_work_idx'),
+            index=models.Index(fields=['entered_by', '-updated_at', 'status'], name='customer_maker_work_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['department', 'status', 'entered_at', 'id'], name='customer_dept_queue_idx'),
+            index=models.Index(condition=models.Q(('status', 'pending')), fields=['department', 'entered_at', 'id', 'entered_by', 'reviewed_by', 'second_reviewed_by', 'tier'], name='customer_dept_queue_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',

@@ -399,11 +399,17 @@ class Customer(models.Model):
             models.Index(
                 fields=["department", "-created_at", "-id", "status", "entered_by"], name="customer_dept_newest_idx"
             ),
-            # "My work": a maker's entries by status, most recently touched first.
-            models.Index(fields=["entered_by", "status", "-updated_at"], name="customer_maker_work_idx"),
+            # "My work": a maker's entries, most recently touched first, with their status
+            # (each list filters by it in the index before reading a row).
+            models.Index(fields=["entered_by", "-updated_at", "status"], name="customer_maker_work_idx"),
             models.Index(fields=["owner", "-created_at"], name="customer_owner_idx"),
             # The review queue: a department's pending entries, oldest first.
-            models.Index(fields=["department", "status", "entered_at", "id"], name="customer_dept_queue_idx"),
+            # (a partial index of the pending rows, holding what the queue filters on).
+            models.Index(
+                fields=["department", "entered_at", "id", "entered_by", "reviewed_by", "second_reviewed_by", "tier"],
+                condition=Q(status="pending"),
+                name="customer_dept_queue_idx",
+            ),
             models.Index(fields=["-created_at", "-id"], name="customer_newest_idx"),
             # The customer report: every figure from one index-only pass over a department.
             models.Index(
