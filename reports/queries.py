@@ -4,9 +4,10 @@ viewer may see and the chosen date range."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,7 @@ from accounts.models import Department
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
 from review.models import Decision, ReviewDecision
-from transactions.models import REVERSING, Transaction
+from transactions.models import REVERSING, Product, Transaction
 from transactions.models import Status as TxnStatus
 
 
@@ -216,25 +217,34 @@ def transactions(f: Filters) -> list[Table]:
         department__in=f.departments, status=TxnStatus.APPROVED, occurred_at__gte=f.start, occurred_at__lt=f.end
     )
     kinds = _choices(Transaction, "kind")
-    per_month = (
+    # One pass for the monthly, net, product and payment-method tables: grouped by
+    # all four at once (a few thousand groups), added up per table here.
+    groups = (
         approved.annotate(month=TruncMonth("occurred_at"))
-        .values("month", "kind")
-        .annotate(n=Count("pk"), total=Sum("amount"))
-        .order_by("month", "kind")
+        .values("month", "kind", "payment_method", "product_id")
+        .annotate(n=Count("*"), total=Sum("amount"))
+        .order_by()
     )
+    per_month: dict = defaultdict(lambda: [0, Decimal("0")])
+    net_per_month: dict = defaultdict(lambda: Decimal("0"))
+    per_product: dict = defaultdict(lambda: Decimal("0"))
+    per_method: dict = defaultdict(lambda: [0, Decimal("0")])
+    for g in groups:
+        signed = -g["total"] if g["kind"] in REVERSING else g["total"]
+        per_month[g["month"], g["kind"]][0] += g["n"]
+        per_month[g["month"], g["kind"]][1] += g["total"]
+        net_per_month[g["month"]] += signed
+        if g["product_id"] is not None:
+            per_product[g["product_id"]] += signed
+        per_method[g["payment_method"]][0] += g["n"]
+        per_method[g["payment_method"]][1] += g["total"]
     monthly = Table(_("Per kind and month"), [_("Month"), _("Kind"), _("Count"), _("Amount (¥)")])
-    for r in per_month:
-        monthly.rows.append([_month(r["month"]), str(kinds[r["kind"]]), r["n"], r["total"]])
-    net = (
-        approved.annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(net=Sum(_signed()))
-        .order_by("month")
-    )
+    for (month, kind), (n, total) in sorted(per_month.items()):
+        monthly.rows.append([_month(month), str(kinds[kind]), n, total])
     net_table = Table(
         _("Net amount per month (¥)"),
         [_("Month"), _("Net (¥)")],
-        [[_month(r["month"]), r["net"]] for r in net],
+        [[_month(month), net] for month, net in sorted(net_per_month.items())],
         chart=True,
     )
     # Grouped by the transactions' own customer column, then the ten names by pk:
@@ -247,24 +257,22 @@ def transactions(f: Filters) -> list[Table]:
         [[f"{names[r['customer_id']].archive_no} {names[r['customer_id']].name}", r["net"]] for r in top_customers],
         chart=True,
     )
-    top_products = (
-        approved.exclude(product=None)
-        .values("product__sku", "product__name")
-        .annotate(net=Sum(_signed()))
-        .order_by("-net")[:10]
-    )
+    top_products = sorted(per_product.items(), key=lambda kv: -kv[1])[:10]
+    products = Product.objects.only("sku", "name").in_bulk([pk for pk, _net in top_products])
     products_table = Table(
         _("Top products by net amount"),
         [_("Product"), _("Net (¥)")],
-        [[f"{r['product__sku']} {r['product__name']}", r["net"]] for r in top_products],
+        [[f"{products[pk].sku} {products[pk].name}", net] for pk, net in top_products],
         chart=True,
     )
     methods = _choices(Transaction, "payment_method")
-    by_method = approved.values("payment_method").annotate(n=Count("pk"), total=Sum("amount")).order_by("-total")
     methods_table = Table(
         _("Payment methods"),
         [_label(Transaction, "payment_method"), _("Count"), _("Amount (¥)")],
-        [[str(methods.get(r["payment_method"], r["payment_method"] or "—")), r["n"], r["total"]] for r in by_method],
+        [
+            [str(methods.get(method, method or "—")), n, total]
+            for method, (n, total) in sorted(per_method.items(), key=lambda kv: -kv[1][1])
+        ],
         chart=True,
     )
     return [net_table, monthly, customers_table, products_table, methods_table]
