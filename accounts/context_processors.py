@@ -1,20 +1,32 @@
 from django.http import HttpRequest
 
+# Badges count at most this many rows; the layout shows "99+" beyond.
+BADGE_CAP = 99
+
 
 def layout(request: HttpRequest) -> dict:
     """What the layout bar shows on every page: who is logged in, in which roles,
-    and — for those who decide entries — how many wait for them."""
+    and — for those who decide entries — how many wait for them. Each badge is a
+    bounded count (`… LIMIT 100`) on an index, so a page costs the same whatever
+    the size of the tables."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     context = {"layout_roles": user.role_labels}
     from interactions.selectors import complaint_queue
 
-    context["overdue_count"] = complaint_queue(user=user, overdue_only=True).count()
+    context["overdue_count"] = badge(complaint_queue(user=user, overdue_only=True).order_by())
     if user.has_role_permission("customers.review_customer") or user.has_role_permission(
         "customers.second_approve_customer"
     ):
         from customers.selectors import review_waiting_count
 
-        context["review_count"] = review_waiting_count(user=user)
+        context["review_count"] = badge(review_waiting_count(user=user, cap=BADGE_CAP + 1))
     return context
+
+
+def badge(rows) -> str | int:
+    """A count for a badge: the number up to 99, "99+" beyond (rows is a queryset
+    or an already bounded number)."""
+    count = rows if isinstance(rows, int) else rows[: BADGE_CAP + 1].count()
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else count

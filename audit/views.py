@@ -16,6 +16,7 @@ from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
 from audit.services import access_log_verify
 from audit.trail import trail_entries_for_pairs
+from crm.pagination import page_number
 from customers.models import Customer
 from customers.presentation import masked_value
 
@@ -26,10 +27,7 @@ def _security_officer(request: HttpRequest) -> None:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"))
 
 
 @login_required

@@ -26,6 +26,18 @@ class CustomerReview(ReviewPolicy):
             and actor.has_role_permission("customers.second_approve_customer")
         )
 
+    def save(self, customer: Customer, *, actor, reason: str) -> None:
+        """The record's own rules are checked again (its fields and `clean`); what
+        the database enforces by itself on this update — foreign keys, unique
+        columns, check constraints — is left to it: a decision changes none of the
+        maker's values, and the mechanism has already raised the readable errors
+        (maker ≠ checker, one approved customer per ID). Ten queries fewer."""
+        customer._history_user = actor
+        customer._change_reason = reason
+        relations = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
+        customer.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        customer.save()
+
     def on_approved(self, customer: Customer, *, actor, now) -> None:
         if customer.id_number_index:
             twin = (

@@ -30,10 +30,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Kind.values else ""
     tier = request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else ""
     maker = request.GET.get("maker", "")[:150]
-    page = page_number(request.GET.get("page"))
+    page = page_number(request.GET.get("page"), size=PAGE_SIZE)
     queue = selectors.review_queue(user=request.user, kind=kind, tier=tier, maker=maker)
-    rows = list(queue[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    # The page's keys first (an index-only walk of the pending rows), then its rows.
+    keys = list(queue.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next, keys = len(keys) > PAGE_SIZE, keys[:PAGE_SIZE]
+    loaded = queue.in_bulk(keys)
+    rows = [loaded[key] for key in keys if key in loaded]
     duplicates, openable = duplicates_for_viewer(request.user, rows)
     now = timezone.now()
     entries = [

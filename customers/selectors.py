@@ -10,59 +10,97 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.views.decorators.debug import sensitive_variables
-from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User
 from customers import validators as v
-from customers.models import AccessGrant, ChangeRequest, ChangeStatus, Customer, GrantStatus, Status, Tier
+from customers.models import (
+    AccessGrant,
+    ChangeRequest,
+    ChangeStatus,
+    Customer,
+    CustomerUserObjectPermission,
+    GrantStatus,
+    Status,
+    Tier,
+)
 from review.models import ReviewDecision
 from vault.crypto import blind_index
 
 ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
 
 
+# How many of a department-wide user's own rows outside their department scope are
+# named by primary key; beyond it, the scope falls back to a subquery (correct, slower).
+BEYOND_LIMIT = 500
+
+
 def customers_visible_to(user: User) -> QuerySet[Customer]:
     """The customers `user` may open at all (SPEC §2 rows); everything else is a 404.
 
-    Per-object rights (django-guardian, the maker's and the owner's) are a join on
-    the direct permission table; department rights are a foreign-key filter. Global
-    and superuser shortcuts are off: a superuser sees what their roles allow."""
+    Per-object rights (django-guardian rows, the maker's and the owner's) are the
+    clerk's scope: a semi-join on the direct permission table. Department rights
+    are a foreign-key filter, on its own, so that an index on the department serves
+    the page (SPEC §9): the user's few per-object rows the department filter does
+    not already cover are added by primary key. Global and superuser shortcuts are
+    off: a superuser sees what their roles allow."""
     if not user.is_authenticated:
         return Customer.objects.none()
-    own = get_objects_for_user(
-        user,
-        "customers.view_customer",
-        klass=Customer,
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
+    department = _department_scope(user)
+    if department is None:
+        return Customer.objects.filter(pk__in=_own_rows(user))
+    return Customer.objects.filter(department | _beyond(user, department, "pk"))
+
+
+def _own_rows(user: User) -> QuerySet:
+    """The pks of the customers `user` holds a per-object view right on (guardian's
+    direct table, as `get_objects_for_user` reads it, without its OR-ed joins)."""
+    return CustomerUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_customer", permission__content_type__app_label="customers"
+    ).values("content_object_id")
+
+
+def _department_scope(user: User) -> Q | None:
+    """The rows a department-wide role covers, as a filter on the customer's own
+    columns; None for those who have no department-wide right."""
+    if user.department_id is None:
+        return None
+    department = Q(department_id=user.department_id)
+    if user.has_role_permission("customers.view_department_customers"):
+        return department
+    if user.has_role_permission("customers.review_customer"):
+        # A reviewer: the department's pending entries made by others, and its approved records.
+        return department & (Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)))
+    return None
+
+
+def _beyond(user: User, department: Q, field: str) -> Q:
+    """`field` in the user's per-object rows that `department` does not cover: one
+    small indexed query (usually empty — a manager's own rows are in their
+    department), so the common scope stays a plain foreign-key filter."""
+    own = _own_rows(user)
+    beyond = list(
+        Customer.objects.filter(pk__in=own).exclude(department).values_list("pk", flat=True)[: BEYOND_LIMIT + 1]
     )
-    visible = Q(pk__in=own.values("pk"))
-    if user.department_id is not None:
-        department = Q(department_id=user.department_id)
-        if user.has_role_permission("customers.view_department_customers"):
-            visible |= department
-        elif user.has_role_permission("customers.review_customer"):
-            # A reviewer: the department's pending entries made by others, and its approved records.
-            visible |= department & (Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)))
-    return Customer.objects.filter(visible)
+    if not beyond:
+        return Q()
+    if len(beyond) > BEYOND_LIMIT:
+        return Q(**{f"{field}__in": own})
+    return Q(**{f"{field}__in": beyond})
 
 
 def visible_with_customer(user: User, rows: QuerySet, *, department: str = "department_id") -> QuerySet:
     """Rows that belong to a customer (transactions, interactions, …), visible to
     whoever may see the customer (SPEC §2). `department` names the row's
-    department column (copied from the customer on entry, so the common case is a
-    foreign-key filter rather than a join)."""
+    department column (copied from the customer on entry and never changed, so a
+    department-wide scope is a foreign-key filter rather than a join)."""
     if not user.is_authenticated:
         return rows.none()
-    if user.department_id is not None and (
-        user.has_role_permission("customers.view_department_customers")
-        or user.has_role_permission("customers.review_customer")
-    ):
-        # Business is recorded only for approved customers, which the department's
-        # managers, security officers and reviewers all see.
-        return rows.filter(Q(**{department: user.department_id}) | Q(customer__in=customers_visible_to(user)))
-    return rows.filter(customer__in=customers_visible_to(user))
+    scope = _department_scope(user)
+    if scope is None:
+        return rows.filter(customer__in=_own_rows(user))
+    # Business is recorded only for approved customers, which the department's
+    # managers, security officers and reviewers all see.
+    return rows.filter(Q(**{department: user.department_id}) | _beyond(user, scope, "customer"))
 
 
 def customer_list(*, user: User, query: str = "", tag: str = "", exact_s3: bool = False) -> QuerySet[Customer]:
@@ -287,10 +325,15 @@ def change_queue(*, user: User) -> QuerySet[ChangeRequest]:
     )
 
 
-def review_waiting_count(*, user: User) -> int:
+def review_waiting_count(*, user: User, cap: int | None = None) -> int:
+    """Entries, changes and transactions waiting for the user's decision; with
+    `cap`, each kind is counted up to `cap` rows only (a bounded count for a badge)."""
     from transactions.selectors import transaction_queue
 
-    return review_queue(user=user).count() + change_queue(user=user).count() + transaction_queue(user=user).count()
+    queues = (review_queue(user=user), change_queue(user=user), transaction_queue(user=user))
+    if cap is None:
+        return sum(queue.count() for queue in queues)
+    return sum(queue.order_by()[:cap].count() for queue in queues)
 
 
 def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
+from crm.pagination import KeysFirstPaginator
 from crm.parsing import object_id
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
@@ -76,7 +76,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.warning(request, USE_THE_SEARCH_BOX)
         return redirect(reverse("customers:list") + (f"?{urlencode({'tag': tag})}" if tag else ""))
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
-    page = Paginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
     return _list_page(request, page=page, rows=rows, query=query, tag=tag)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.feedback import error_messages, form_error
+from crm.pagination import CappedPaginator
 from crm.parsing import object_id
 from customers.models import Customer
 from customers.selectors import customers_visible_to
@@ -178,7 +178,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     overdue_only = request.GET.get("overdue") == "1"
     rows = selectors.complaint_queue(user=request.user, overdue_only=overdue_only, now=now)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "interactions/complaint_queue.html",

@@ -30,7 +30,15 @@ class ReviewDecision(models.Model):
         verbose_name = _("review decision")
         verbose_name_plural = _("review decisions")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="review_decision_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="review_decision_object_idx"),
+            # The quality report: returns over a date range (a small partial index).
+            models.Index(
+                fields=["content_type", "at", "object_id"],
+                condition=models.Q(decision="returned"),
+                name="review_returns_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} v{self.version} {self.decision}"

@@ -245,7 +245,7 @@ class Transaction(models.Model):
         indexes = [
             models.Index(fields=["customer", "-occurred_at", "-id"], name="txn_customer_idx"),
             models.Index(fields=["department", "-occurred_at", "-id"], name="txn_department_idx"),
-            models.Index(fields=["status", "entered_at"], name="txn_queue_idx"),
+            models.Index(fields=["department", "status", "entered_at", "id"], name="txn_dept_queue_idx"),
             models.Index(fields=["entered_by", "-created_at"], name="txn_maker_idx"),
         ]
         constraints = [

@@ -136,8 +136,7 @@ class Business:
 
 
 def customer_business(*, user: User, customer: Customer, page_number) -> Business:
-    from django.core.paginator import Paginator
-
+    from crm.pagination import CappedPaginator
     from customers.models import Status as CustomerStatus
     from transactions.models import ORDER_MOVES, OrderStatus
 
@@ -145,7 +144,7 @@ def customer_business(*, user: User, customer: Customer, page_number) -> Busines
     for order in orders:
         order.moves = [(to, OrderStatus(to).label) for to in ORDER_MOVES[order.status]]
     return Business(
-        page=Paginator(customer_transactions(customer=customer), 20).get_page(page_number),
+        page=CappedPaginator(customer_transactions(customer=customer), 20).get_page(page_number),
         totals=customer_totals(customer=customer),
         orders=orders,
         contracts=list(customer.contracts.all()[:20]),

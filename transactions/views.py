@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Department
 from crm.feedback import error_messages, form_error
+from crm.pagination import CappedPaginator
 from customers.models import Customer
 from customers.rights import may_hold_records
 from customers.selectors import customers_visible_to
@@ -52,7 +52,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    page = Paginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -387,12 +387,43 @@ class Customer(models.Model):
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),
             models.Index(fields=["bank_account_index"], name="customer_bank_account_bidx"),
             models.Index(fields=["mobile"], name="customer_mobile_idx"),
-            models.Index(fields=["name", "birth_date"], name="customer_name_birth_idx"),
-            models.Index(fields=["department", "status", "-created_at"], name="customer_dept_status_idx"),
-            models.Index(fields=["entered_by", "-created_at"], name="customer_maker_idx"),
+            # Name prefixes (the list's search): on PostgreSQL a pattern-ops index, which
+            # LIKE 'x%' can use under any collation; other databases ignore opclasses.
+            models.Index(
+                fields=["name", "birth_date"],
+                name="customer_name_prefix_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            # The list of a department-wide role: its department, newest first, with what a
+            # reviewer's scope filters on (an index-only walk of the keys).
+            models.Index(
+                fields=["department", "-created_at", "-id", "status", "entered_by"], name="customer_dept_newest_idx"
+            ),
+            # "My work": a maker's entries, most recently touched first, with their status
+            # (each list filters by it in the index before reading a row).
+            models.Index(fields=["entered_by", "-updated_at", "status"], name="customer_maker_work_idx"),
             models.Index(fields=["owner", "-created_at"], name="customer_owner_idx"),
-            models.Index(fields=["status", "entered_at"], name="customer_queue_idx"),
+            # The review queue: a department's pending entries, oldest first.
+            # (a partial index of the pending rows, holding what the queue filters on).
+            models.Index(
+                fields=["department", "entered_at", "id", "entered_by", "reviewed_by", "second_reviewed_by", "tier"],
+                condition=Q(status="pending"),
+                name="customer_dept_queue_idx",
+            ),
             models.Index(fields=["-created_at", "-id"], name="customer_newest_idx"),
+            # The customer report: every figure from one index-only pass over a department.
+            models.Index(
+                fields=[
+                    "department",
+                    "status",
+                    "tier",
+                    "kind",
+                    "customer_nature",
+                    "source_channel",
+                    "contact_verified_at",
+                ],
+                name="customer_report_idx",
+            ),
             # Reports: approvals and submissions by department over a date range.
             models.Index(fields=["department", "reviewed_at"], name="customer_dept_reviewed_idx"),
             models.Index(fields=["department", "entered_at"], name="customer_dept_entered_idx"),

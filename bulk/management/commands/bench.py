@@ -90,22 +90,56 @@ def _pss_kib(pid: int) -> int:
 
 
 class Command(BaseCommand):
-    help = "Benchmarks (SPEC §9). `bench import --rows N [--json]`."
+    help = (
+        "Benchmarks (SPEC §9). `bench import --rows N [--json]`; "
+        "`bench pages --customers N [--small 10000] [--requests 20] [--json]`."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import"])
-        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("name", choices=["import", "pages"])
+        parser.add_argument("--rows", type=int, default=100_000, help="import: rows of the file")
+        parser.add_argument("--customers", type=int, default=1_000_000, help="pages: customers of the large database")
+        parser.add_argument("--small", type=int, default=10_000, help="pages: customers of the small database")
+        parser.add_argument("--requests", type=int, default=20, help="pages: timed requests per page and role")
+        parser.add_argument("--departments", type=int, default=20, help="pages: departments of the seeded company")
         parser.add_argument("--json", action="store_true", help="Print one JSON object as the last line.")
-        parser.add_argument("--part", choices=["ours", "peer", "raw"], help=argparse_hidden())
+        parser.add_argument("--part", choices=["ours", "peer", "raw", "measure"], help=argparse_hidden())
         parser.add_argument("--file", type=Path, help=argparse_hidden())
 
     def handle(self, *args, name: str, rows: int, json: bool, part: str | None, file: Path | None, **options):
+        if name == "pages":
+            self._run_pages(part=part, as_json=json, **options)
+            return
         if part:
             result = {"ours": _ours, "peer": _peer, "raw": _raw}[part](file)
             result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
             self.stdout.write(_json(result))
             return
         self._run_import(rows, as_json=json)
+
+    def _run_pages(
+        self, *, part: str | None, as_json: bool, customers: int, small: int, requests: int, departments: int, **options
+    ) -> None:
+        from bulk import benchpages
+
+        if part == "measure":
+            self.stdout.write(_json(benchpages.measure(customers, requests=requests)))
+            return
+        if customers < 1 or small < 1 or requests < 1:
+            raise CommandError("--customers, --small and --requests must be at least 1.")
+        summary = benchpages.run(
+            customers=customers,
+            small=small,
+            requests=requests,
+            departments=departments,
+            log=lambda message: self.stderr.write(message),
+        )
+        self.stdout.write(benchpages.table(summary))
+        for warning in summary["warnings"]:
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
+        self.stdout.write(f"EXPLAIN of each page's slowest query: {summary['explain_dir']}")
+        if as_json:
+            self.stdout.write(_json(summary))
 
     def _run_import(self, rows: int, *, as_json: bool) -> None:
         from bulk.benchdata import generate

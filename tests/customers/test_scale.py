@@ -1,0 +1,126 @@
+"""Pages that cost the same at a million customers as at ten (issue 15): scopes an
+index can serve, bounded counts and pages, fixed query counts as rows grow."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.context_processors import badge
+from crm.pagination import CappedPaginator, page_number
+from customers import services
+from customers.models import Customer
+from customers.selectors import customers_visible_to
+from tests.factories import CustomerFactory, DepartmentFactory, UserFactory
+from transactions.selectors import transactions_visible_to
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, 1), ("", 1), ("abc", 1), ("-3", 1), ("0", 1), ("2.5", 1), ("٣", 1), ("7", 7), (" 7 ", 7)],
+)
+def test_a_page_number_is_one_unless_it_is_a_plain_positive_integer(value, expected):
+    assert page_number(value) == expected
+
+
+def test_a_page_number_never_passes_the_last_page_within_the_cap():
+    assert page_number("200", size=50, cap=10_000) == 200
+    assert page_number("201", size=50, cap=10_000) == 200
+    assert page_number(str(10**20), size=50, cap=10_000) == 200
+    assert page_number("9" * 500, size=20, cap=10_000) == 500
+
+
+@pytest.mark.django_db
+def test_a_capped_paginator_counts_up_to_its_cap_and_opens_only_the_pages_within_it(clerk):
+    for _ in range(7):
+        CustomerFactory(actor=clerk)
+    paginator = CappedPaginator(Customer.objects.order_by("-created_at", "-id"), 2)
+    paginator.cap = 5
+    assert paginator.count == 6 and paginator.capped
+    assert paginator.num_pages == 2
+    assert paginator.get_page(str(10**20)).number == 2
+    assert paginator.get_page("junk").number == 1
+    whole = CappedPaginator(Customer.objects.order_by("-created_at", "-id"), 2)
+    assert whole.count == 7 and not whole.capped and whole.num_pages == 4
+
+
+def test_a_badge_shows_99_plus_beyond_99():
+    assert badge(0) == 0
+    assert badge(99) == 99
+    assert badge(100) == "99+"
+
+
+@pytest.mark.django_db
+def test_a_managers_scope_is_a_department_filter_without_the_permission_table(manager, clerk):
+    CustomerFactory(actor=clerk)
+    sql = str(customers_visible_to(manager).query)
+    assert "objectpermission" not in sql.lower()
+    assert "department_id" in sql
+    assert "objectpermission" not in str(transactions_visible_to(manager).query).lower()
+
+
+@pytest.mark.django_db
+def test_a_clerks_scope_is_their_permission_rows_only(clerk, other_clerk):
+    mine = CustomerFactory(actor=clerk)
+    CustomerFactory(actor=other_clerk)
+    assert list(customers_visible_to(clerk)) == [mine]
+    sql = str(customers_visible_to(clerk).query).lower()
+    assert "objectpermission" in sql and " or " not in sql
+
+
+@pytest.mark.django_db
+def test_a_reviewer_still_sees_their_own_draft_which_the_department_scope_does_not_cover(reviewer, clerk):
+    theirs = CustomerFactory(actor=reviewer)
+    someone_elses_draft = CustomerFactory(actor=clerk)
+    visible = set(customers_visible_to(reviewer))
+    assert theirs in visible and someone_elses_draft not in visible
+
+
+@pytest.mark.django_db
+def test_a_manager_keeps_the_customers_they_entered_in_a_former_department(department, clerk):
+    mover = UserFactory(username="mover", department=department)
+    mover.groups.add(Group.objects.get(name="clerk"))
+    entered = CustomerFactory(actor=mover)
+    services.customer_submit(actor=mover, customer=entered)
+    elsewhere = DepartmentFactory(code="elsewhere")
+    mover.department = elsewhere
+    mover.save()
+    mover.groups.set([Group.objects.get(name="manager")])
+    mover = type(mover).objects.get(pk=mover.pk)  # fresh role caches
+    others_in_old_department = CustomerFactory(actor=clerk)
+    visible = set(customers_visible_to(mover))
+    assert entered in visible and others_in_old_department not in visible
+    sql = str(customers_visible_to(mover).query)
+    assert str(entered.pk) in sql  # named by pk beside the department filter, not a subquery
+
+
+@pytest.mark.django_db
+def test_my_work_keeps_a_fixed_query_count_as_entries_grow(client, clerk, django_assert_max_num_queries):
+    for _ in range(3):
+        services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
+    CustomerFactory(actor=clerk)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(reverse("home")).status_code == 200
+    for _ in range(30):
+        services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
+        CustomerFactory(actor=clerk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["clerk", "manager", "reviewer"])
+def test_deep_and_junk_pages_of_the_list_cost_what_the_first_page_costs(
+    client, request, clerk, persona, django_assert_max_num_queries
+):
+    viewer = request.getfixturevalue(persona)
+    for _ in range(60):
+        services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
+    client.force_login(viewer)
+    with django_assert_max_num_queries(20) as first:
+        client.get(reverse("customers:list"))
+    for page in ("2", str(10**20), "junk"):
+        with django_assert_max_num_queries(len(first.captured_queries)):
+            response = client.get(reverse("customers:list"), {"page": page})
+        assert response.status_code == 200
+    assert response.context["page"].number == 1
