@@ -157,6 +157,7 @@ def run(*, customers: int, small: int, requests: int, departments: int, log) -> 
             "queries_large": large["queries"],
             "status_small": little.get("status"),
             "status_large": large["status"],
+            "decrypted_small": little.get("decrypted"),
             "decrypted_large": large["decrypted"],
         }
     return {
