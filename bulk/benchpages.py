@@ -347,7 +347,7 @@ class Explainer:
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
-        return text
+        return SESSION_KEY.sub(r"\1'***'", text)
 
     def plan(self, sql: str, *, analyze: bool) -> str:
         with self.connection.cursor() as cursor:
@@ -472,6 +472,7 @@ def measure(n: int, *, requests: int) -> dict:
     }
 
 
+SESSION_KEY = re.compile(r"(session_key\"?\)?(?:::text)? = )'[^']*'")
 UID = re.compile(r" of ([0-9a-f-]{36})")
 
 
