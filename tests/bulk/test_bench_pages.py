@@ -5,6 +5,7 @@ not asserted — only that every figure is there and of the right kind."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.management import call_command
 
 from bulk import benchpages
 
+LONG_NUMBER = re.compile(r"(?<![0-9a-f+])\d{12,19}X?(?![0-9a-f])")  # an ID or bank number, not a hex digest
 FIGURES = {
     "p95_ms_small": float,
     "p95_ms_large": float,
@@ -63,8 +65,10 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
                 assert isinstance(figures[name], kind), (page, role, name)
             assert figures["p95_ms_large"] > 0 and figures["queries_large"] > 0
             assert figures["status_small"] == figures["status_large"] == 200, (page, role)
-            # A plan of the page's slowest query lies beside the figures.
-            assert (Path(summary["explain_dir"]) / f"{page}-{role}.txt").read_text().strip()
+            # A plan of the page's slowest query lies beside the figures, with no ID or bank number in it.
+            plan = (Path(summary["explain_dir"]) / f"{page}-{role}.txt").read_text()
+            assert plan.strip()
+            assert not LONG_NUMBER.search(plan), (page, role)
 
 
 def test_bench_database_names_derive_from_the_current_database(monkeypatch):
