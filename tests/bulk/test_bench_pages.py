@@ -52,7 +52,7 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
         return url.rsplit("/", 1)[0] + f"/seed_benchtest_{benchpages.label(n)}"
 
     monkeypatch.setattr(benchpages, "database_url", scratch_database)
-    call_command("bench", "pages", "--customers", "300", "--small", "100", "--requests", "2", "--json")
+    call_command("bench", "pages", "--customers", "300", "--small", "100", "--requests", "1", "--json")
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
     assert (summary["customers"], summary["small"]) == (300, 100)
