@@ -105,6 +105,9 @@ def _checked_batches(start: int, total: int, batch_size: int, end: datetime, wor
 
 
 class Seeder(BusinessRows):
+    """Writes seeded customers `start` … `total - 1` batch by batch, each batch
+    with its related rows in one transaction."""
+
     def __init__(self, company: Company, total: int, *, now: datetime | None = None) -> None:
         self.company = company
         self.total = total
