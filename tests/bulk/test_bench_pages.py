@@ -52,6 +52,8 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
         return url.rsplit("/", 1)[0] + f"/seed_benchtest_{benchpages.label(n)}"
 
     monkeypatch.setattr(benchpages, "database_url", scratch_database)
+    for n in (100, 300):
+        _drop_if_postgres(scratch_database(n))  # made fresh, under this run's keys
     call_command("bench", "pages", "--customers", "300", "--small", "100", "--requests", "1", "--json")
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
@@ -79,3 +81,16 @@ def test_bench_database_names_derive_from_the_current_database(monkeypatch):
     assert benchpages.database_url(1_000_000).endswith("/seed_dev_bench_1m")
     monkeypatch.setitem(databases, "default", {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/db.sqlite3"})
     assert benchpages.database_url(300) == "sqlite:////srv/db_bench_300.sqlite3"
+
+
+def _drop_if_postgres(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(
+        dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"], autocommit=True
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
