@@ -102,8 +102,6 @@ def generate(path: Path, rows: int, *, seed: int = 7, error_rate: float = 0.03, 
 SEED_HEADERS = [
     "kind",
     "name",
-    "gender",
-    "birth_date",
     "id_type",
     "id_number",
     "customer_nature",
@@ -227,7 +225,7 @@ def seed_cells(n: int, created: date) -> list[str | None]:
         "mobile": f"{SEED_MOBILE_PREFIXES[(n // 100_000_000) % 10]}{n % 100_000_000:08d}",
         "archive_location": f"{'ABCD'[n % 4]}区{rng.randint(1, 20)}号柜{rng.randint(1, 6)}层",
         "consent_purpose": "开户、客户服务及合规留存",
-        "consent_at": f"{created.isoformat()} {9 + n % 8:02d}:00",
+        "consent_at": f"{created.isoformat()} 10:00",
         "retention_until": created.replace(year=created.year + 5, day=min(created.day, 28)).isoformat(),
     }
     if n % ORGANIZATION_EVERY == ORGANIZATION_EVERY - 1:
@@ -253,11 +251,10 @@ def _seed_individual(rng: random.Random, n: int, place: tuple) -> dict:
     sequence = serial * 2 + (0 if female else 1)
     body = f"{place[0]}{born:%Y%m%d}{sequence:03d}"
     married = rng.random() < 0.55 and n % CHILD_EVERY
+    # Birth date and gender left blank, as clerks may: the model fills them from the ID number.
     values = {
         "kind": "individual",
         "name": rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN) + (rng.choice(SEED_GIVEN) if n % 3 else ""),
-        "gender": "female" if female else "male",
-        "birth_date": born.isoformat(),
         "id_type": "resident_id",
         "id_number": body + ric.calc_check_digit(body + "0"),
         "customer_nature": "consumer",

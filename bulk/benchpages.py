@@ -157,6 +157,7 @@ def run(*, customers: int, small: int, requests: int, departments: int, log) -> 
             "queries_large": large["queries"],
             "status_small": little.get("status"),
             "status_large": large["status"],
+            "decrypted_small": little.get("decrypted"),
             "decrypted_large": large["decrypted"],
         }
     return {
@@ -346,7 +347,7 @@ class Explainer:
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
-        return text
+        return SESSION_KEY.sub(r"\1'***'", text)
 
     def plan(self, sql: str, *, analyze: bool) -> str:
         with self.connection.cursor() as cursor:
@@ -373,6 +374,12 @@ class Explainer:
                 if self.sizes.get(table, 0) >= SCAN_WORTH_WARNING:
                     what = "counts the whole of" if counting else "scans the whole of"
                     found.append(f"{what} {table} ({self.sizes[table]} rows)")
+            if counting and self.postgres:
+                # A count through an index is still a count of the whole table when it reads most of it.
+                for table, rows in ESTIMATED_SCAN.findall(plan):
+                    size = self.sizes.get(table, 0)
+                    if size >= SCAN_WORTH_WARNING and int(rows) >= size / 2:
+                        found.append(f"counts the whole of {table} ({size} rows)")
         return sorted(set(found))
 
     def _scanned(self, plan: str) -> list[str]:
@@ -447,8 +454,8 @@ def measure(n: int, *, requests: int) -> dict:
             queries = list(captured.captured_queries)
             explainer.save(request, queries, p95)
             where = f"{request.page} ({request.role})"
-            for finding in explainer.findings(queries):
-                warnings.append(f"{where}: {finding}")
+            if request is not anchor:  # the anchor counts its table: that is what it stands for
+                warnings += [f"{where}: {finding}" for finding in explainer.findings(queries)]
             hidden = _decrypted_not_shown(decrypted, response.content.decode(errors="replace"))
             if hidden:
                 warnings.append(f"{where}: decrypted {hidden} row(s) the page does not show")
@@ -471,6 +478,8 @@ def measure(n: int, *, requests: int) -> dict:
     }
 
 
+SESSION_KEY = re.compile(r"(session_key\"?\)?(?:::text)? = )'[^']*'")
+ESTIMATED_SCAN = re.compile(r"Scan (?:using \w+ )?on (\w+)(?: \w+)?  \(cost=[\d.]+ rows=(\d+)")
 UID = re.compile(r" of ([0-9a-f-]{36})")
 
 

@@ -5,7 +5,10 @@ committed batch; customers already made are never made again."""
 from __future__ import annotations
 
 import json
+import os
+import resource
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -41,6 +44,7 @@ class Command(BaseCommand):
                 self.stdout.write(_json(summary))
             return
         seeder = seeding.Seeder(company, customers)
+        database_cpu = _database_cpu_seconds()
         started = time.perf_counter()
         with tqdm(
             total=customers, initial=done, unit="customers", disable=options["no_progress"], file=self.stderr
@@ -48,6 +52,10 @@ class Command(BaseCommand):
             totals = seeder.run(done, batch_size=batch_size, workers=workers, progress=bar.update)
         seeding.finish()
         seconds = time.perf_counter() - started
+        # On a shared machine the wall time says little: the CPU time of this
+        # process, its workers and (when local) its database backend says what
+        # the seeding costs on cores of its own.
+        cpu = _own_cpu_seconds() + max(0.0, _database_cpu_seconds() - database_cpu)
         summary = {
             "customers": done + totals.customers,
             "made": totals.customers,
@@ -65,16 +73,39 @@ class Command(BaseCommand):
             "customers_per_s": round(totals.customers / seconds, 1),
             "rows_per_s": round(totals.rows / seconds, 1),
             "workers": workers,
+            "cpu_s": round(cpu, 1),
+            "cpu_ms_per_customer": round(cpu * 1000 / totals.customers, 2),
             "database": connections["default"].vendor,
         }
         self.stdout.write(
             f"Seeded {totals.customers} customers ({done + totals.customers} in all) in {seconds:.1f} s: "
             f"{summary['customers_per_s']} customers/s, {totals.rows} rows ({summary['rows_per_s']} rows/s) — "
             f"{totals.transactions} transactions ({totals.reversals} reversals), {totals.contacts} contacts, "
-            f"{totals.complaints} complaints, {totals.surveys} surveys, {totals.history} history rows of customers."
+            f"{totals.complaints} complaints, {totals.surveys} surveys, {totals.history} history rows of customers. "
+            f"CPU: {summary['cpu_s']} s ({summary['cpu_ms_per_customer']} ms a customer, all processes)."
         )
         if json:
             self.stdout.write(_json(summary))
+
+
+def _own_cpu_seconds() -> float:
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _database_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend, when it runs on this machine (else 0)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _json(value) -> str:
