@@ -22,7 +22,10 @@ from customers.models import Customer
 REQUIRED = ("kind", "name", "consent_purpose", "consent_at", "retention_until")
 # Columns whose leading zeros matter, or that Excel turns into floats.
 CODES = ("id_number", "bank_account", "postal_code", "phone")
-SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+# Excel's scientific notation: one digit, maybe a fraction, and a signed exponent
+# (`1.10105E+17`). A code with a letter E between digits (a valid social credit code
+# such as `9111010008E1234561`) is not one.
+SCIENTIFIC = re.compile(r"^[+-]?\d(\.\d+)?[eE][+-]\d+$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H时%M分", "%H点%M分")
 
