@@ -147,7 +147,6 @@ def customer_form(world: World, side: Side) -> dict:
     return {
         "kind": "individual",
         "name": "李四",
-        "id_type": "resident_id",
         "tier": "general",
         "lifecycle_stage": "prospect",
         "credit_status": "unknown",
@@ -162,6 +161,7 @@ def draft_form(world: World, side: Side) -> dict:
     return {
         **customer_form(world, side),
         "name": "张改",
+        "id_type": side.draft.id_type,
         "birth_date": side.draft.birth_date.isoformat() if side.draft.birth_date else "",
         "gender": side.draft.gender,
     }
@@ -238,7 +238,8 @@ NOT_YOURS = frozenset({302, 403})  # a maker's page opened by someone else who s
 AUDIT_REFUSED = frozenset({403, 404})  # the audit pages for anyone but the security officer
 
 APP_CASES = [
-    Case("login", gate=OPEN, get=200, post=200),
+    # Someone already logged in is sent on; anyone else gets the form.
+    Case("login", gate=OPEN, get={**everyone(302), ANONYMOUS: 200}, post={**everyone(302), ANONYMOUS: 200}),
     Case("logout", gate=OPEN, get=405, post=302, relogin=True),
     Case("set_language", gate=OPEN, get=302, post=302),
     Case("home", get=everyone(200), post=everyone(200)),
@@ -482,15 +483,16 @@ APP_CASES = [
         get=only((CLERK,), 200, 404),
         post=only((CLERK,), 200, 404),
     ),
-    # Starting a job that was never checked is refused with a message.
-    post_only("bulk:job_start", target=lambda s: {"pk": s.import_job.pk}, post=only((CLERK,), REFUSED, 404)),
-    post_only("bulk:job_discard", target=lambda s: {"pk": s.import_job.pk}, post=only((CLERK,), DONE, 404)),
+    # Before the discard below, which removes the uploaded file.
     Case(
         "bulk:job_report",
         target=lambda s: {"pk": s.import_job.pk},
         get=only((CLERK,), 200, 404),
         post=only((CLERK,), 200, 404),
     ),
+    # Starting a job that was never checked is refused with a message.
+    post_only("bulk:job_start", target=lambda s: {"pk": s.import_job.pk}, post=only((CLERK,), REFUSED, 404)),
+    post_only("bulk:job_discard", target=lambda s: {"pk": s.import_job.pk}, post=only((CLERK,), DONE, 404)),
     *[
         Case(
             "bulk:export",
@@ -532,11 +534,18 @@ ADMIN_SITE_CASES = [
         get={**everyone(200), **dict.fromkeys(STAFF, 302), ANONYMOUS: 200},
         post={**everyone(200), ANONYMOUS: 200},
     ),
-    Case("admin:logout", gate=ADMIN, get=staff(405), post=staff(200), relogin=True),
+    # admin_view sends whoever may not use the admin from its logout to its index.
+    Case(
+        "admin:logout",
+        gate=OPEN,
+        get={**dict.fromkeys(NOT_STAFF, 302), **dict.fromkeys(STAFF, 405)},
+        post=302,
+        relogin=True,
+    ),
     Case("admin:password_change", gate=ADMIN, get=staff(200), post=staff(200)),
-    Case("admin:password_change_done", gate=ADMIN, get=staff(200), post=staff(200)),
-    Case("admin:autocomplete", gate=ADMIN, get=staff(403), post=staff(403)),
-    Case("admin:jsi18n", gate=ADMIN, get=staff(200), post=staff(200)),
+    Case("admin:password_change_done", gate=ADMIN, get=staff(200), post=staff(405)),
+    Case("admin:autocomplete", gate=ADMIN, get=staff(403), post=staff(405)),
+    Case("admin:jsi18n", gate=ADMIN, get=staff(200), post=staff(405)),
     # Reports: managers (and the security officer, who may see the department's
     # figures); a superuser without a role gets no shortcut.
     Case(
@@ -687,8 +696,23 @@ def admin_cases(m: AdminModel) -> list[Case]:
             table[SUPERUSER] = m.superuser_object
     # A technical model has no scope: a missing row gets Django's own answer (a
     # redirect with a message, a refusal or a 404); none of them tells anything.
-    missing = 404 if m.business else TECHNICAL_MISSING
-    common = {"gate": ADMIN, "business": m.business, "scopes": scopes_obj, "target": obj_kwargs, "missing": missing}
+    # Staff without the view permission get nothing, whatever the id: a 403 or a 404.
+    blind = {p: frozenset({403, 404}) for p in STAFF if p not in sees}
+    if m.business:
+        missing = {**only(LOGGED_IN, 404, 404), **blind}
+        if m.superuser_object is not None:
+            missing[SUPERUSER] = m.superuser_object
+    else:
+        missing = TECHNICAL_MISSING
+    out = {**missing, **blind} if m.business else 404
+    common = {
+        "gate": ADMIN,
+        "business": m.business,
+        "scopes": scopes_obj,
+        "target": obj_kwargs,
+        "missing": missing,
+        "out": out,
+    }
     cases += [
         Case(f"admin:{m.prefix}_change", get=in_view, post=in_change_post, data=m.change_post, **common),
         Case(f"admin:{m.prefix}_history", get=in_view, post=in_view, **common),
@@ -699,8 +723,7 @@ def admin_cases(m: AdminModel) -> list[Case]:
             path="/" + m.path + "{object_id}/",
             get=staff(302),
             post=staff(302),
-            out=302,
-            **{**common, "missing": 302},
+            **{**common, "missing": 302, "out": 302},
         ),
     ]
     if m.history_form:
@@ -718,6 +741,8 @@ def admin_cases(m: AdminModel) -> list[Case]:
                 get=in_history_form_get,
                 post=in_history_form_post,
                 data=_history_form_post,
+                out=out if m.business else 404,
+                missing=missing if m.business else TECHNICAL_MISSING,
             )
         )
     return cases

@@ -200,6 +200,8 @@ def build_world(*, clerk, other_clerk, reviewer, manager, other_department_manag
     )
     customer_services.customer_tag_add(actor=manager, customer=home.customer, name="VIP")
     unused_tag = Tag.objects.get_or_create(name="待清理")[0]
+    product_history = product.history.order_by("-history_id").values_list("history_id", flat=True).first()
     for side in (home, away):
         side.product, side.unused_tag = product, unused_tag
+        side.history["product"] = product_history
     return World(home=home, away=away, tag=Tag.objects.get(name="VIP"), product=product, other_clerk=other_clerk)
