@@ -34,7 +34,7 @@ persona's scope in the body.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -268,7 +268,9 @@ APP_CASES = [
         "customers:confirm",
         target=lambda s: {"pk": s.draft.pk},
         get=only((CLERK,), 200, 404, manager=NOT_YOURS, security_officer=NOT_YOURS, other_department_manager=NOT_YOURS),
-        post=only((CLERK,), 200, 404, manager=NOT_YOURS, security_officer=NOT_YOURS, other_department_manager=NOT_YOURS),
+        post=only(
+            (CLERK,), 200, 404, manager=NOT_YOURS, security_officer=NOT_YOURS, other_department_manager=NOT_YOURS
+        ),
     ),
     post_only(
         "customers:submit",
@@ -280,9 +282,7 @@ APP_CASES = [
     post_only(
         "customers:reveal",
         target=lambda s: {"pk": s.customer.pk, "field": "id_number"},
-        post=only(
-            (MANAGER, OTHER_MANAGER), 200, 404, clerk=REFUSED, reviewer=REFUSED, security_officer=REFUSED
-        ),
+        post=only((MANAGER, OTHER_MANAGER), 200, 404, clerk=REFUSED, reviewer=REFUSED, security_officer=REFUSED),
         data=lambda w, s: {"purpose": "核对身份"},
     ),
     # Managers tag and reassign owners (README, SPEC §1).
@@ -476,7 +476,12 @@ APP_CASES = [
     ),
     # Imports are the uploading clerk's own; exports by the roles that export.
     Case("bulk:imports", get=only((CLERK, OTHER_CLERK), 200, 403), post=only((CLERK, OTHER_CLERK), 200, 403)),
-    Case("bulk:job", target=lambda s: {"pk": s.import_job.pk}, get=only((CLERK,), 200, 404), post=only((CLERK,), 200, 404)),
+    Case(
+        "bulk:job",
+        target=lambda s: {"pk": s.import_job.pk},
+        get=only((CLERK,), 200, 404),
+        post=only((CLERK,), 200, 404),
+    ),
     Case(
         "bulk:job_status",
         target=lambda s: {"pk": s.import_job.pk},
@@ -689,7 +694,14 @@ def admin_cases(m: AdminModel) -> list[Case]:
     in_history_form_get = only(sees, frozenset({200, 403}), frozenset({403, 404}))
     in_history_form_post = only(sees, 403, frozenset({403, 404}), **dict.fromkeys(m.change, frozenset({200, 302, 403})))
     if m.business:
-        for table in (in_view, in_change_post, in_delete_get, in_delete_post, in_history_form_get, in_history_form_post):
+        for table in (
+            in_view,
+            in_change_post,
+            in_delete_get,
+            in_delete_post,
+            in_history_form_get,
+            in_history_form_post,
+        ):
             table[SUPERUSER] = 404
     if m.superuser_object is not None:
         for table in (in_view, in_change_post, in_delete_get, in_delete_post):
@@ -750,17 +762,63 @@ def admin_cases(m: AdminModel) -> list[Case]:
 
 ADMIN_MODELS = [
     # Business rows (issue 14 item 1): scoped like their customer, read-only.
-    AdminModel("customers", "customer", (MANAGER, SECURITY, OTHER_MANAGER), lambda s: s.customer, True, scoped=True, history_form=True),
-    AdminModel("transactions", "transaction", (MANAGER, SECURITY, OTHER_MANAGER), lambda s: s.transaction, True, scoped=True, history_form=True),
-    AdminModel("transactions", "order", (MANAGER, OTHER_MANAGER), lambda s: s.order, True, scoped=True, history_form=True),
-    AdminModel("transactions", "contract", (MANAGER, OTHER_MANAGER), lambda s: s.contract, True, scoped=True, history_form=True),
-    AdminModel("interactions", "interaction", (MANAGER, OTHER_MANAGER), lambda s: s.interaction, True, scoped=True, history_form=True),
-    AdminModel("interactions", "complaint", (MANAGER, OTHER_MANAGER), lambda s: s.complaint, True, scoped=True, history_form=True),
-    AdminModel("interactions", "feedback", (MANAGER, OTHER_MANAGER), lambda s: s.feedback, True, scoped=True, history_form=True),
+    AdminModel(
+        "customers",
+        "customer",
+        (MANAGER, SECURITY, OTHER_MANAGER),
+        lambda s: s.customer,
+        True,
+        scoped=True,
+        history_form=True,
+    ),
+    AdminModel(
+        "transactions",
+        "transaction",
+        (MANAGER, SECURITY, OTHER_MANAGER),
+        lambda s: s.transaction,
+        True,
+        scoped=True,
+        history_form=True,
+    ),
+    AdminModel(
+        "transactions", "order", (MANAGER, OTHER_MANAGER), lambda s: s.order, True, scoped=True, history_form=True
+    ),
+    AdminModel(
+        "transactions", "contract", (MANAGER, OTHER_MANAGER), lambda s: s.contract, True, scoped=True, history_form=True
+    ),
+    AdminModel(
+        "interactions",
+        "interaction",
+        (MANAGER, OTHER_MANAGER),
+        lambda s: s.interaction,
+        True,
+        scoped=True,
+        history_form=True,
+    ),
+    AdminModel(
+        "interactions",
+        "complaint",
+        (MANAGER, OTHER_MANAGER),
+        lambda s: s.complaint,
+        True,
+        scoped=True,
+        history_form=True,
+    ),
+    AdminModel(
+        "interactions", "feedback", (MANAGER, OTHER_MANAGER), lambda s: s.feedback, True, scoped=True, history_form=True
+    ),
     # The access log: the security officer's, of their department (SPEC §2); no
     # superuser shortcut (issue 14 item 1).
-    AdminModel("audit", "accesslog", (SECURITY,), lambda s: s.access_log, True, scoped=True,
-               superuser_view=403, superuser_object=frozenset({403, 404})),
+    AdminModel(
+        "audit",
+        "accesslog",
+        (SECURITY,),
+        lambda s: s.access_log,
+        True,
+        scoped=True,
+        superuser_view=403,
+        superuser_object=frozenset({403, 404}),
+    ),
     # Technical and catalogue models: not business rows.
     AdminModel(
         "transactions",
@@ -802,10 +860,9 @@ ADMIN_MODELS = [
     AdminModel("axes", "accessattempt", (SUPERUSER,), None, change=(SUPERUSER,), delete=(SUPERUSER,)),
     AdminModel("axes", "accesslog", (SUPERUSER,), None, change=(SUPERUSER,), delete=(SUPERUSER,)),
     AdminModel("axes", "accessfailurelog", (SUPERUSER,), None, change=(SUPERUSER,), delete=(SUPERUSER,)),
-    AdminModel(
-        "django_tasks_database", "dbtaskresult", (SUPERUSER,), None, change=(SUPERUSER,), delete=(SUPERUSER,)
-    ),
+    AdminModel("django_tasks_database", "dbtaskresult", (SUPERUSER,), None, change=(SUPERUSER,), delete=(SUPERUSER,)),
 ]
+
 
 def user_password_cases() -> list[Case]:
     return [

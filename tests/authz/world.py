@@ -6,7 +6,7 @@ that does not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -111,11 +111,11 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         fields={
             "contract_no": f"HT{n:06d}",
             "title": "年度服务合同",
-            "signed_on": date.today() - timedelta(days=30),
+            "signed_on": timezone.localdate() - timedelta(days=30),
             "amount": Decimal("5000.00"),
             "currency": "CNY",
-            "starts_on": date.today() - timedelta(days=30),
-            "ends_on": date.today() + timedelta(days=335),
+            "starts_on": timezone.localdate() - timedelta(days=30),
+            "ends_on": timezone.localdate() + timedelta(days=335),
         },
     )
     interaction = interaction_services.interaction_log(
