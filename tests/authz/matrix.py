@@ -100,6 +100,7 @@ class Case:
     business: bool = False  # an admin view of a business model: no POST may change a row
     scopes: tuple[str, ...] | None = None
     relogin: bool = False  # the request ends the session (logout)
+    echo_form: bool = False  # POST back the admin form the GET showed, one value tampered with
 
     @property
     def key(self) -> str:
@@ -692,7 +693,8 @@ def admin_cases(m: AdminModel) -> list[Case]:
     in_delete_get = only(m.delete, 200, 403)
     in_delete_post = only(m.delete, frozenset({200, 302, 403}), 403)
     in_history_form_get = only(sees, frozenset({200, 403}), frozenset({403, 404}))
-    in_history_form_post = only(sees, 403, frozenset({403, 404}), **dict.fromkeys(m.change, frozenset({200, 302, 403})))
+    # Revert is disabled (SIMPLE_HISTORY_REVERT_DISABLED): the history form writes nothing, for anyone.
+    in_history_form_post = only(sees, 403, frozenset({403, 404}))
     if m.business:
         for table in (
             in_view,
@@ -753,6 +755,7 @@ def admin_cases(m: AdminModel) -> list[Case]:
                 get=in_history_form_get,
                 post=in_history_form_post,
                 data=_history_form_post,
+                echo_form=True,
                 out=out if m.business else 404,
                 missing=missing if m.business else TECHNICAL_MISSING,
             )
