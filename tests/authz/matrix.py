@@ -327,6 +327,13 @@ APP_CASES = [
         post=only((MANAGER, OTHER_MANAGER), DONE, 404),
         data=lambda w, s: {"note": "同意"},
     ),
+    # A live grant is ended by its holder or a manager of the department.
+    post_only(
+        "customers:grant_decide",
+        label="revoke",
+        target=lambda s: {"grant_id": s.live_grant.pk, "decision": "revoke"},
+        post=only((REVIEWER, MANAGER, OTHER_MANAGER), DONE, 404),
+    ),
     # Review: the department's reviewers decide entries they did not make; a
     # manager only gives the second approval of key customers (the world's are general).
     Case(

@@ -49,6 +49,7 @@ class Side:
     complaint: Complaint
     feedback: Feedback
     grant: AccessGrant  # requested by the clerk, waiting for the manager
+    live_grant: AccessGrant  # the reviewer's, approved by the manager, in force
     import_job: ImportJob
     access_log: AccessLog
     history: dict[str, int] = field(default_factory=dict)  # admin model name → a history id of its row
@@ -148,6 +149,10 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         fields={"surveyed_at": yesterday, "service_quality": 4, "price": 3, "overall": 4, "comment": "满意"},
     )
     grant = customer_services.grant_request(actor=clerk, customer=changed, purpose="核对开户资料", hours=24)
+    live_grant = customer_services.grant_approve(
+        actor=manager,
+        grant=customer_services.grant_request(actor=reviewer, customer=changed, purpose="复核证件", hours=24),
+    )
     import_job = ImportJob.objects.create(owner=clerk, filename="customers.csv", file_format="csv")
     pipeline.store_upload(import_job, [b"kind,name\n"])
     access_log = AccessLog.objects.filter(customer_id=changed.pk).order_by("-id").first()
@@ -170,6 +175,7 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         complaint=complaint,
         feedback=feedback,
         grant=grant,
+        live_grant=live_grant,
         import_job=import_job,
         access_log=access_log,
     )
