@@ -2,12 +2,14 @@
 
 Each entry stores the hash of the one before it, so changing, removing or
 reordering any entry breaks the chain from that point; `verify_audit_log` finds
-the first bad entry. The database itself refuses UPDATE and DELETE (triggers,
-audit/triggers.py). No sensitive value is ever written here."""
+the first bad entry. The hash is keyed (HMAC under `CRM_AUDIT_KEY`, audit/chain.py),
+so a chain cannot be recomputed without the key, and checkpoints of the head kept
+outside the database reveal a log cut short. The database itself refuses UPDATE,
+DELETE and TRUNCATE (triggers, audit/triggers.py). No sensitive value is ever
+written here."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC
 
@@ -89,8 +91,10 @@ class AccessLog(models.Model):
             separators=(",", ":"),
         )
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+    def compute_hash(self, *, keyed: bool = True) -> str:
+        from audit.chain import keyed_hash, plain_hash
+
+        return keyed_hash(self.canonical()) if keyed else plain_hash(self.canonical())
 
 
 class AccessLogHead(models.Model):
@@ -101,6 +105,9 @@ class AccessLogHead(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
     count = models.BigIntegerField(default=0)
+    # Entries from this number on are keyed (HMAC); earlier ones were written before
+    # the chain had a key. 1 for every log begun since.
+    keyed_since = models.BigIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"{self.count} entries, last #{self.last_id}"

@@ -1,5 +1,12 @@
-"""Database triggers that make the access log append-only. One place for the SQL:
-the migration installs it; the test suite's flush (SQLite) lifts and restores it."""
+"""Database triggers that make the access log append-only: UPDATE and DELETE are
+refused row by row, and on PostgreSQL TRUNCATE too (it fires no row trigger).
+One place for the SQL: the migrations install it; the test suite's flush lifts and
+restores it.
+
+Triggers hold against the application, not against the table's owner, who can drop
+them: in production the application's database role must not own the audit tables
+(README "Production database roles"), and the keyed chain with its checkpoints
+(audit/chain.py) finds what an owner did anyway."""
 
 TABLE = "audit_accesslog"
 
@@ -12,13 +19,19 @@ POSTGRES_INSTALL = [
     $$ LANGUAGE plpgsql;
     """,
     f"""
-    CREATE TRIGGER audit_accesslog_append_only
+    CREATE OR REPLACE TRIGGER audit_accesslog_append_only
     BEFORE UPDATE OR DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION audit_accesslog_append_only();
+    """,
+    f"""
+    CREATE OR REPLACE TRIGGER audit_accesslog_no_truncate
+    BEFORE TRUNCATE ON {TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_accesslog_append_only();
     """,
 ]
 POSTGRES_REMOVE = [
     f"DROP TRIGGER IF EXISTS audit_accesslog_append_only ON {TABLE};",
+    f"DROP TRIGGER IF EXISTS audit_accesslog_no_truncate ON {TABLE};",
     "DROP FUNCTION IF EXISTS audit_accesslog_append_only();",
 ]
 

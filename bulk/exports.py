@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from audit.models import AccessLog
 from audit.services import access_log_record
@@ -101,15 +102,32 @@ class _Echo:
         return value
 
 
-def export(request: HttpRequest, *, what: str, file_format: str) -> HttpResponse:
+@sensitive_variables("filters")
+def export_filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, object]]:
+    """The filters an export applies, and what its log entry says of them.
+
+    An export link is a GET, so an ID or bank number in it is neither searched
+    (the blind index is for the list's logged POST lookup only) nor written to the
+    log: the entry says which kind of value was withheld, never the value."""
     filters = {key: request.GET.get(key, "")[:100] for key in ("q", "tag", "kind", "status")}
+    logged: dict[str, object] = {}
+    for key, value in filters.items():
+        if value:
+            logged[key] = customer_selectors.loggable_filter(value)
+    if customer_selectors.reads_as_s3(filters["q"]):
+        filters["q"] = ""
+    return filters, logged
+
+
+def export(request: HttpRequest, *, what: str, file_format: str) -> HttpResponse:
+    filters, logged = export_filters(request)
     headers, rows, line = (_customers if what == "customers" else _transactions)(request, filters)
     count = rows.count()
     access_log_record(
         action=AccessLog.Action.EXPORT,
         actor=request.user,
         request=request,
-        detail={"what": what, "format": file_format, "rows": count, "filter": {k: v for k, v in filters.items() if v}},
+        detail={"what": what, "format": file_format, "rows": count, "filter": logged},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{what}-{stamp}.{file_format}"

@@ -72,22 +72,35 @@ def load_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
+def _dev_secrets() -> dict[str, str]:
+    """A fresh development value for every secret production requires."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CRM_FIELD_KEYS": "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CRM_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CRM_AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
 def write_dev_dotenv(path: Path) -> None:
-    """Create a development `.env` with fresh random secrets, once.
+    """Create a development `.env` with fresh random secrets, once; a secret added
+    later (an older checkout's `.env`) is appended, never replaced.
 
     The repository holds no secret, not even a development one; each checkout gets
     its own. Losing this file makes the encrypted values of its database unreadable,
     which is the point of field encryption.
     """
+    fresh = _dev_secrets()
     if path.exists():
+        present = {line.partition("=")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()}
+        missing = [name for name in fresh if name not in present]
+        if missing:
+            with path.open("a", encoding="utf-8") as env_file:
+                env_file.writelines(f"{name}={fresh[name]}\n" for name in missing)
         return
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
-    blind = base64.b64encode(secrets.token_bytes(32)).decode()
     path.write_text(
         "# Development secrets, generated on first run. Never commit this file.\n"
-        f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
-        f"CRM_FIELD_KEYS=dev1:{key}\n"
-        f"CRM_BLIND_INDEX_KEY={blind}\n",
+        + "".join(f"{name}={value}\n" for name, value in fresh.items()),
         encoding="utf-8",
     )
     path.chmod(0o600)

@@ -24,12 +24,16 @@ if DEBUG:
 SECRET_KEY = env_str("SECRET_KEY")
 CRM_FIELD_KEYS = env_str("CRM_FIELD_KEYS")
 CRM_BLIND_INDEX_KEY = env_str("CRM_BLIND_INDEX_KEY")
+# Keys the access log's hash chain (HMAC): whoever owns the database but not this
+# key cannot rewrite the log and recompute a chain that verifies.
+CRM_AUDIT_KEY = env_str("CRM_AUDIT_KEY")
 _missing = [
     name
     for name, value in (
         ("SECRET_KEY", SECRET_KEY),
         ("CRM_FIELD_KEYS", CRM_FIELD_KEYS),
         ("CRM_BLIND_INDEX_KEY", CRM_BLIND_INDEX_KEY),
+        ("CRM_AUDIT_KEY", CRM_AUDIT_KEY),
     )
     if not value
 ]
@@ -153,6 +157,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 CRM_TRUSTED_PROXY_COUNT = env_int("CRM_TRUSTED_PROXY_COUNT", 0)
+# Exact lookups by ID or bank number a user may make per hour (customers.lookups);
+# beyond it a lookup is refused and the refusal logged for the security officer.
+CRM_LOOKUP_HOURLY_LIMIT = env_int("CRM_LOOKUP_HOURLY_LIMIT", 30)
 # axes.W006 asks for an IP-based lock too. The lock here is per account name and
 # ignores address, user agent and cookies, so rotating them does not help an
 # attacker; an office behind one NAT address is not locked out as a whole.
@@ -235,6 +242,17 @@ CRM_IMPORT_MAX_BYTES = env_int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 CRM_IMPORT_WORKERS = env_int("CRM_IMPORT_WORKERS", os.cpu_count() or 1)
 # Larger uploads go to a temporary file instead of memory while they arrive.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The access log's checkpoints: the chain's head (entry number and keyed hash), written
+# outside the database every CRM_AUDIT_CHECKPOINT_EVERY entries and at least hourly
+# while entries are written, as a line appended to this file and to the log
+# (logger "custodian.audit"). `verify_audit_log` compares the database with them, so a
+# truncated log, a cut tail or a reset head is found. Keep the file (or the log lines)
+# where the database's owner cannot rewrite them.
+CRM_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("CRM_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit" / "checkpoints.jsonl"))
+)
+CRM_AUDIT_CHECKPOINT_EVERY = env_int("CRM_AUDIT_CHECKPOINT_EVERY", 1000)
 
 # Business settings.
 CRM_REVERIFY_AFTER_DAYS = 365

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.views.decorators.debug import sensitive_variables
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User
@@ -64,36 +65,98 @@ def visible_with_customer(user: User, rows: QuerySet, *, department: str = "depa
     return rows.filter(customer__in=customers_visible_to(user))
 
 
-def customer_list(*, user: User, query: str = "", tag: str = "") -> QuerySet[Customer]:
+def customer_list(*, user: User, query: str = "", tag: str = "", exact_s3: bool = False) -> QuerySet[Customer]:
     """The customer list page: visible rows, newest first, searched by name prefix,
-    archive number, mobile, or exact ID / bank number through the blind index."""
+    archive number, mobile and — only with `exact_s3`, for a logged lookup that
+    came in a POST body (customers.lookups) — exact ID / bank number through the
+    blind index."""
     customers = customers_visible_to(user).select_related("department", "owner", "data_key")
-    query = v.normalize_text(query)
+    query, tag = v.normalize_text(query), v.normalize_text(tag)  # no NUL: PostgreSQL refuses it
     if query:
-        customers = customers.filter(search_condition(query))
+        customers = customers.filter(search_condition(query, exact_s3=exact_s3))
     if tag:
         customers = customers.filter(tags__name=tag)
     return customers.order_by("-created_at", "-id")
 
 
-def search_condition(query: str) -> Q:
-    """Each reading of the query that could match, OR-ed; every branch uses an index."""
+@sensitive_variables("query", "code", "bank")
+def search_condition(query: str, *, exact_s3: bool = False) -> Q:
+    """Each reading of the query that could match, OR-ed; every branch uses an index.
+
+    The blind-index branches (exact ID or bank number) are taken only with
+    `exact_s3=True`: a value that reaches a GET (the list's address, the admin's
+    search, an export link) must never confirm that a guessed number exists."""
     condition = Q(name__startswith=query)
     code = v.normalize_code(query)
     if ARCHIVE_NO.match(code):
         condition |= Q(archive_no__startswith=code)
+    number = _phone_number(query)
+    if number is not None:
+        condition |= Q(mobile=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if exact_s3:
+        kinds = s3_kinds(query)
+        if "id_number" in kinds:
+            condition |= Q(id_number_index=blind_index("id_number", code))
+        if "bank_account" in kinds:
+            bank = v.normalize_bank_account(query)
+            condition |= Q(bank_account_index=blind_index("bank_account", bank))
+    return condition
+
+
+@sensitive_variables("query", "code", "bank")
+def s3_kinds(query: str) -> tuple[str, ...]:
+    """The sensitive (S3) fields a search text can be an exact value of:
+    `("id_number",)`, `("bank_account",)`, both (an 18-digit number), or none.
+
+    An archive number (KH…) and a valid phone number are read as such, not as a
+    passport that happens to look the same; a text without a digit (a name in
+    Latin letters, which the passport pattern would accept) is never an ID."""
+    code = v.normalize_code(query)
+    if not code or ARCHIVE_NO.match(code) or not any(c.isdigit() for c in code):
+        return ()
+    kinds: list[str] = []
+    if _phone_number(query) is None and _looks_like_id_number(code):
+        kinds.append("id_number")
+    bank = v.normalize_bank_account(query)
+    if bank.isdigit() and 12 <= len(bank) <= 19:
+        kinds.append("bank_account")
+    return tuple(kinds)
+
+
+SENSITIVE_SHAPE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*$")
+
+
+@sensitive_variables("query", "code")
+def reads_as_s3(query: str) -> bool:
+    """True when the text is, or looks like, an ID or bank number — including a
+    mistyped one (a wrong check digit, a digit too many): such a text never goes
+    into an address, a redirect or a log, only into the body of a POST.
+
+    Its shape: letters and digits only (spaces and dashes aside), at least five
+    digits, and neither an archive number nor a valid phone number."""
+    if s3_kinds(query):
+        return True
+    code = v.normalize_code(query)
+    if not SENSITIVE_SHAPE.match(code) or ARCHIVE_NO.match(code) or _phone_number(query) is not None:
+        return False
+    return sum(c.isdigit() for c in code) >= 5
+
+
+@sensitive_variables("value")
+def loggable_filter(value: str) -> object:
+    """A search or filter text as an access-log entry may keep it: the text, or —
+    when it reads as an ID or bank number — only which kinds were withheld."""
+    if reads_as_s3(value):
+        return {"withheld": list(s3_kinds(value)) or ["number"]}
+    return v.normalize_text(value)  # no NUL or control characters in the log's JSON
+
+
+def _phone_number(query: str) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(query, settings.PHONENUMBER_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_valid_number(number):
-        condition |= Q(mobile=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-    if _looks_like_id_number(code):
-        condition |= Q(id_number_index=blind_index("id_number", code))
-    bank = v.normalize_bank_account(query)
-    if bank.isdigit() and 12 <= len(bank) <= 19:
-        condition |= Q(bank_account_index=blind_index("bank_account", bank))
-    return condition
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def _looks_like_id_number(code: str) -> bool:

@@ -136,11 +136,10 @@ def validate_resident_id(value: str) -> None:
     if value[:6] not in _known_address_codes():
         raise ValidationError(
             _(
-                "The first six digits of a resident ID are an administrative area code (GB/T 2260); %(code)s "
-                "has never been one. Check the number against the document."
+                "The first six digits of a resident ID are an administrative area code (GB/T 2260); these six "
+                "have never been one. Check the number against the document."
             ),
             code="address_code",
-            params={"code": value[:6]},
         )
 
 

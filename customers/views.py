@@ -9,23 +9,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
+from customers.lookups import customer_lookup
 from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
+from customers.validators import normalize_bank_account, normalize_code
 from interactions.selectors import complaint_queue, customer_service, customer_timeline, follow_ups_due
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
 from transactions.selectors import customer_business, my_transactions
+from vault import masking
 
 SENSITIVE = ("id_number", "bank_account")
 
@@ -54,18 +60,90 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@sensitive_post_parameters("q")
 def customer_list(request: HttpRequest) -> HttpResponse:
+    """The list, searched from its address by name, archive number or mobile. An ID
+    or bank number is searched only from the body of a POST (`_customer_lookup`):
+    one in the address is not searched at all, so the answer is the same whether
+    or not the number exists."""
+    if request.method == "POST":
+        return _customer_lookup(request)
     query = request.GET.get("q", "")[:100]
     tag = request.GET.get("tag", "")[:30]
+    if selectors.reads_as_s3(query):
+        # Not searched, and off the address bar: the same answer whether or not it exists.
+        messages.warning(request, USE_THE_SEARCH_BOX)
+        return redirect(reverse("customers:list") + (f"?{urlencode({'tag': tag})}" if tag else ""))
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
     page = Paginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
-    return render(
-        request,
-        "customers/customer_list.html",
-        {"page": page, "rows": rows, "query": query, "tag": tag, "tags": Tag.objects.all()},
-    )
+    return _list_page(request, page=page, rows=rows, query=query, tag=tag)
+
+
+USE_THE_SEARCH_BOX = gettext_lazy(
+    "ID and bank numbers are not searched from the address of a page. Type the number in the search box "
+    "and press Search."
+)
+
+
+def _list_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
+    context = {"page": None, "rows": [], "query": "", "tag": "", "tags": Tag.objects.all(), **context}
+    return render(request, "customers/customer_list.html", context, status=status)
+
+
+@sensitive_variables("query")
+def _customer_lookup(request: HttpRequest) -> HttpResponse:
+    """The search box's POST: a name, archive number or mobile goes on to the
+    list's address as before; an ID or bank number is looked up here — logged,
+    counted against the hourly budget — and answered on this page, so the number
+    never appears in an address, a server log or the browser's history."""
+    query = request.POST.get("q", "")[:100]
+    tag = request.POST.get("tag", "")[:30]
+    if not selectors.reads_as_s3(query):
+        params = urlencode({key: value for key, value in (("q", query.strip()), ("tag", tag)) if value})
+        return redirect(reverse("customers:list") + (f"?{params}" if params else ""))
+    if not selectors.s3_kinds(query):
+        message = _("This is neither a complete ID number nor a bank number; check the digits. Nothing was searched.")
+        messages.error(request, message)
+        response = _list_page(request, tag=tag, not_searched=True)
+    else:
+        lookup = customer_lookup(
+            actor=request.user, request=request, query=query, tag=tag, shown=settings.CRM_CUSTOMER_PAGE_SIZE
+        )
+        if lookup.refused:
+            message = _(
+                "You have made %(limit)d lookups by ID or bank number in the past hour, the most allowed. "
+                "This one was not run, and the refusal has been recorded. Try again later."
+            ) % {"limit": lookup.limit}
+            messages.error(request, message)
+            response = _list_page(request, status=429, tag=tag, not_searched=True)
+        else:
+            rights = rights_for(request)
+            response = _list_page(
+                request,
+                rows=[CustomerPresenter(customer, rights) for customer in lookup.rows],
+                tag=tag,
+                lookup={
+                    "masked": _masked_lookup(query, lookup.kinds),
+                    "kinds": [LOOKUP_KIND_LABELS[kind] for kind in lookup.kinds],
+                    "matched": lookup.matched,
+                    "shown": len(lookup.rows),
+                },
+            )
+    # The page shows what was looked up: never kept by the browser or a proxy.
+    add_never_cache_headers(response)
+    return response
+
+
+LOOKUP_KIND_LABELS = {"id_number": gettext_lazy("ID number"), "bank_account": gettext_lazy("bank number")}
+
+
+@sensitive_variables("query")
+def _masked_lookup(query: str, kinds: tuple[str, ...]) -> str:
+    if "id_number" in kinds:
+        return masking.mask_id_number(normalize_code(query))
+    return masking.mask_bank_account(normalize_bank_account(query))
 
 
 @login_required

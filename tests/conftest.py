@@ -72,21 +72,23 @@ def customer(clerk):
     return CustomerFactory(actor=clerk)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_apart(settings, tmp_path):
+    """Each test keeps its access-log checkpoints in its own file."""
+    settings.CRM_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_lifts_the_protective_triggers():
     """Django empties the database after each `transaction=True` test with DELETE
-    on SQLite (TRUNCATE on PostgreSQL, which the triggers leave alone). The
-    access log's and approved transactions' triggers refuse DELETE, so on SQLite
-    the flush lifts them and puts them back, with the very SQL the migrations
-    install."""
+    on SQLite and TRUNCATE on PostgreSQL. The access log's and approved
+    transactions' triggers refuse both, so the flush lifts them and puts them back,
+    with the very SQL the migrations install."""
     from django.db import connection
 
     from audit import triggers as access_log
     from transactions import triggers as approved_transactions
 
-    if connection.vendor != "sqlite":
-        yield
-        return
     DatabaseOperations = type(connection.ops)
     original = DatabaseOperations.sql_flush
 
@@ -94,7 +96,7 @@ def _flush_lifts_the_protective_triggers():
         statements = original(self, style, tables, **kwargs)
         for triggers in (access_log, approved_transactions):
             if triggers.TABLE in tables:
-                statements = [*triggers.SQLITE_REMOVE, *statements, *triggers.SQLITE_INSTALL]
+                statements = [*triggers.remove(self.connection), *statements, *triggers.install(self.connection)]
         return statements
 
     DatabaseOperations.sql_flush = sql_flush

@@ -1,10 +1,34 @@
-"""Database triggers that keep an approved transaction's figures as they were
-approved: no UPDATE of amount, currency, kind, customer, occurred_at or original,
-and no DELETE. One place for the SQL: the migration installs it; the test suite's
-flush (SQLite) lifts and restores it."""
+"""Database triggers that keep an approved transaction exactly as it was approved:
+no UPDATE of any column — its figures, its status (so approved → draft → edit →
+approved is impossible), its version, its maker and checker and their times — no
+DELETE, and on PostgreSQL no TRUNCATE. One place for the SQL: the migrations install
+it; the test suite's flush lifts and restores it."""
 
 TABLE = "transactions_transaction"
-PROTECTED = ("amount", "currency", "kind", "customer_id", "occurred_at", "original_id")
+# Every column but the id. A column added to the model later is added here in the
+# same migration (`test_every_column_of_an_approved_transaction_is_frozen` fails
+# until it is).
+PROTECTED = (
+    "customer_id",
+    "department_id",
+    "kind",
+    "occurred_at",
+    "amount",
+    "currency",
+    "product_id",
+    "quantity",
+    "payment_method",
+    "order_no",
+    "original_id",
+    "note",
+    "status",
+    "version",
+    "entered_by_id",
+    "entered_at",
+    "reviewed_by_id",
+    "reviewed_at",
+    "created_at",
+)
 
 _changed_pg = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in PROTECTED)
 _changed_sqlite = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in PROTECTED)
@@ -27,14 +51,28 @@ POSTGRES_INSTALL = [
     $$ LANGUAGE plpgsql;
     """,
     f"""
-    CREATE TRIGGER transactions_approved_is_final
+    CREATE OR REPLACE TRIGGER transactions_approved_is_final
     BEFORE UPDATE OR DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION transactions_approved_is_final();
+    """,
+    """
+    CREATE OR REPLACE FUNCTION transactions_no_truncate() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'transactions cannot be truncated: approved transactions are final';
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    f"""
+    CREATE OR REPLACE TRIGGER transactions_no_truncate
+    BEFORE TRUNCATE ON {TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION transactions_no_truncate();
     """,
 ]
 POSTGRES_REMOVE = [
     f"DROP TRIGGER IF EXISTS transactions_approved_is_final ON {TABLE};",
+    f"DROP TRIGGER IF EXISTS transactions_no_truncate ON {TABLE};",
     "DROP FUNCTION IF EXISTS transactions_approved_is_final();",
+    "DROP FUNCTION IF EXISTS transactions_no_truncate();",
 ]
 
 SQLITE_INSTALL = [

@@ -5,24 +5,38 @@ these only say how a masked value looks."""
 from __future__ import annotations
 
 MASK = "*"
+# At most this share of a sensitive number is shown, and at most the first three
+# and last four characters: 18 characters show 7 (`110***********1234`, as the
+# resident-ID convention has it), a 9-character passport 3 (`E******78`), a
+# 12-digit account 4 (`6********456`).
+SHOWN_SHARE = (2, 5)
+SHOWN_HEAD, SHOWN_TAIL = 3, 4
+
+
+def mask_sensitive(value: str) -> str:
+    """One star per hidden character, so a mask never pretends a length the
+    number has not (the length says little: the ID type already fixes it, and an
+    account's length only narrows the bank). Shown: at most two fifths of the
+    characters — fewer for short numbers — split between the start (at most 3)
+    and the end (at most 4); a number of four characters or fewer is all stars."""
+    if not value:
+        return ""
+    length = len(value)
+    numerator, denominator = SHOWN_SHARE
+    shown = min(SHOWN_HEAD + SHOWN_TAIL, length * numerator // denominator) if length > 4 else 0
+    tail = min(SHOWN_TAIL, shown - shown // 3)
+    head = shown - tail
+    return value[:head] + MASK * (length - shown) + (value[length - tail :] if tail else "")
 
 
 def mask_id_number(value: str) -> str:
-    """`110105199001011234` → `110***********1234`: region prefix and last four."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return MASK * len(value)
-    return value[:3] + MASK * (len(value) - 7) + value[-4:]
+    """`110105199001011234` → `110***********1234`; `E12345678` → `E******78`."""
+    return mask_sensitive(value)
 
 
 def mask_bank_account(value: str) -> str:
-    """`6222021234567891234` → `6222 **** **** 1234`."""
-    if not value:
-        return ""
-    if len(value) <= 8:
-        return MASK * len(value)
-    return f"{value[:4]} **** **** {value[-4:]}"
+    """`6222021234567891234` → `622************1234`; `622202123456` → `6********456`."""
+    return mask_sensitive(value)
 
 
 def mask_phone(value: object) -> str:

@@ -183,6 +183,7 @@ def _manage(arguments: list[str], *, database: Path) -> str:
         "SECRET_KEY": settings.SECRET_KEY,
         "CRM_FIELD_KEYS": settings.CRM_FIELD_KEYS,
         "CRM_BLIND_INDEX_KEY": settings.CRM_BLIND_INDEX_KEY,
+        "CRM_AUDIT_KEY": settings.CRM_AUDIT_KEY,
     }
     done = subprocess.run(  # noqa: S603 — our own manage.py with fixed arguments
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
