@@ -41,6 +41,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from customers.models import Customer
 from tests.authz.world import MISSING, Side, World
 
 # Personas ----------------------------------------------------------------------
@@ -220,6 +221,10 @@ def feedback_form(world: World, side: Side) -> dict:
     return {"surveyed_at": _now_local(), "service_quality": 5, "price": 4, "overall": 5, "comment": "好"}
 
 
+def id_number_of(side: Side) -> str:
+    return Customer.objects.get(pk=side.customer.pk).id_number
+
+
 def another_member(world: World, side: Side):
     return world.other_clerk if side is world.home else side.reviewer
 
@@ -245,7 +250,23 @@ APP_CASES = [
     Case("set_language", gate=OPEN, get=302, post=302),
     Case("home", get=everyone(200), post=everyone(200)),
     # Customers
-    Case("customers:list", get=everyone(200), post=everyone(200)),
+    # The search box posts; a name goes on to the list's address (302), an exact ID
+    # number is looked up on the spot (200) — within the persona's scope only.
+    Case("customers:list", get=everyone(200), post=everyone(302), data=lambda w, s: {"q": "张"}),
+    Case(
+        "customers:list",
+        label="ID lookup in scope",
+        get=everyone(200),
+        post=everyone(200),
+        data=lambda w, s: {"q": id_number_of(s)},
+    ),
+    Case(
+        "customers:list",
+        label="ID lookup out of scope",
+        get=everyone(200),
+        post=everyone(200),
+        data=lambda w, s: {"q": id_number_of(w.away if s is w.home else w.home)},
+    ),
     Case(
         "customers:create",
         get=only((CLERK, OTHER_CLERK), 200, MAY_NOT_CREATE),
