@@ -335,6 +335,8 @@ def _walk_cases(client, world, persona, user, login_url, tables, baseline, forbi
                             changed = sorted(t for t in tables if after[t] != baseline[t])
                             if changed:
                                 problems.append(f"rows changed by a refused request: {changed}")
+                        if expected == DONE and not problems and (not watch.wrote or fingerprint(tables) == baseline):
+                            problems.append("answered as done, but no business row changed")
                         raise _Undo
                 except _Undo:
                     pass
