@@ -287,6 +287,19 @@ APP_CASES = [
         data=draft_form,
     ),
     Case(
+        "customers:update",
+        label="returned",
+        target=lambda s: {"pk": s.returned.pk},
+        get=only((CLERK,), 200, 404, **dict.fromkeys(DEPARTMENT_NOT_MAKER, NOT_YOURS)),
+        post=only((CLERK,), DONE, 404, **dict.fromkeys(DEPARTMENT_NOT_MAKER, REFUSED)),
+        data=lambda w, s: {
+            **draft_form(w, s),
+            "id_type": s.returned.id_type,
+            "gender": s.returned.gender,
+            "birth_date": s.returned.birth_date.isoformat() if s.returned.birth_date else "",
+        },
+    ),
+    Case(
         "customers:confirm",
         target=lambda s: {"pk": s.draft.pk},
         get=only((CLERK,), 200, 404, manager=NOT_YOURS, security_officer=NOT_YOURS, other_department_manager=NOT_YOURS),
@@ -550,7 +563,7 @@ APP_CASES = [
 VIEWS_REPORTS = (MANAGER, SECURITY, OTHER_MANAGER)
 
 
-def staff(answer, otherwise=None, **personas) -> dict[str, Any]:
+def staff(answer, **personas) -> dict[str, Any]:
     """For admin routes: `answer` for every staff persona (the gate handles the rest)."""
     return {p: personas.get(p, answer) for p in LOGGED_IN}
 

@@ -38,6 +38,7 @@ class Side:
     customer: Customer  # approved, owned by the clerk
     draft: Customer
     pending: Customer
+    returned: Customer  # returned to the clerk by the reviewer
     changed: Customer  # approved, with a pending change request
     change: ChangeRequest
     transaction: Transaction  # approved
@@ -87,6 +88,11 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
     customer = _approved(clerk, reviewer, n)
     draft = CustomerFactory(actor=clerk, n=n + 1)
     pending = customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk, n=n + 2))
+    returned = customer_services.customer_return(
+        actor=reviewer,
+        customer=customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk, n=n + 4)),
+        reason="证件照片不清晰",
+    )
     changed = _approved(clerk, reviewer, n + 3)
     changed = Customer.objects.get(pk=changed.pk)
     change = customer_services.change_request_create(
@@ -164,6 +170,7 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         customer=customer,
         draft=draft,
         pending=pending,
+        returned=returned,
         changed=changed,
         change=change,
         transaction=approved_txn,
