@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -38,9 +39,27 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Raised whenever the user's rights end (role, department or account changed,
+    # accounts.services.user_rights_end): it is part of the session hash, so every
+    # session of the user, in any session backend, stops being valid at once.
+    rights_epoch = models.PositiveIntegerField(_("rights epoch"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [
+            # SPEC §2: a security officer reads their department's log and trail;
+            # the whole company's only through this explicit right.
+            ("view_company_log", _("Read the access log and change trail of every department")),
+        ]
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django's own hash covers only the password; the epoch ends sessions too.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.rights_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:

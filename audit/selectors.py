@@ -17,15 +17,42 @@ def reads_audit(user: User) -> bool:
     return user.is_authenticated and user.has_role_permission("audit.view_accesslog")
 
 
+def department_scope(user: User | None) -> int | None:
+    """The department whose log and trail `user` reads, or None for the whole
+    company (`accounts.view_company_log`, a role right like every other)."""
+    if user is None or user.has_role_permission("accounts.view_company_log"):
+        return None
+    return user.department_id or 0
+
+
 def _local_day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def access_log_entries(
-    *, user_name: str = "", archive_no: str = "", action: str = "", since: date | None = None, until: date | None = None
+    *,
+    user_name: str = "",
+    archive_no: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    reader: User | None = None,
 ) -> QuerySet[AccessLog]:
-    """Newest first; every filter is served by an index."""
+    """Newest first; every filter is served by an index. A `reader` without the
+    company-wide right sees entries of their department's staff and customers,
+    and those that name neither (failed log-ins of unknown names)."""
     entries = AccessLog.objects.select_related("actor").order_by("-id")
+    department_id = department_scope(reader)
+    if department_id is not None:
+        from django.db.models import Q
+
+        from customers.models import Customer
+
+        entries = entries.filter(
+            Q(actor__department_id=department_id)
+            | Q(customer_id__in=Customer.objects.filter(department_id=department_id).values("pk"))
+            | Q(actor__isnull=True, customer_id__isnull=True)
+        )
     if user_name:
         entries = entries.filter(actor_name=user_name.strip().lower()) | entries.filter(actor_name=user_name.strip())
     if archive_no:
@@ -49,7 +76,9 @@ def page_of(queryset: QuerySet, *, page: int, size: int = 50) -> tuple[list, boo
 TRAIL_RELATED = ("history_user", "owner", "department", "entered_by", "reviewed_by", "second_reviewed_by")
 
 
-def customer_changes(*, user_name: str = "", archive_no: str = "", page: int = 1, size: int = 50):
+def customer_changes(
+    *, user_name: str = "", archive_no: str = "", page: int = 1, size: int = 50, reader: User | None = None
+):
     """One page of the customer change trail across all customers, newest first,
     each version paired with the previous version of the same customer (three
     queries a page, whatever the table size)."""
@@ -59,6 +88,9 @@ def customer_changes(*, user_name: str = "", archive_no: str = "", page: int = 1
 
     history = Customer.history.model
     versions = history.objects.select_related(*TRAIL_RELATED).order_by("-history_id")
+    department_id = department_scope(reader)
+    if department_id is not None:
+        versions = versions.filter(department_id=department_id)
     if user_name:
         versions = versions.filter(history_user__username=user_name.strip())
     if archive_no:

@@ -45,6 +45,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             action=filters.get("action") or "",
             since=filters.get("since"),
             until=filters.get("until"),
+            reader=request.user,
         ),
         page=page,
     )
@@ -95,7 +96,10 @@ def changes(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = _page_number(request)
     pairs, has_next = selectors.customer_changes(
-        user_name=filters.get("user") or "", archive_no=filters.get("customer") or "", page=page
+        user_name=filters.get("user") or "",
+        archive_no=filters.get("customer") or "",
+        page=page,
+        reader=request.user,
     )
     entries = trail_entries_for_pairs(pairs, model=Customer, show=masked_value)
     rows = [(record, entry) for (record, _older), entry in zip(pairs, entries, strict=True)]

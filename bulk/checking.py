@@ -229,7 +229,9 @@ class RowChecker:
                         (self.column(name), _("Unknown tags: %(tags)s.") % {"tags": "、".join(unknown)})
                     )
                 continue
-            if value is not None:
+            # An empty cell is a blank field, as if the column were absent: the
+            # field's default (a tier, a stage), never an empty phone number parsed.
+            if value is not None and value != "":
                 values[name] = _phone(value) if name in self.phones and isinstance(value, str) else value
         customer = self._new_customer(values)
         self._validate(customer, row, failed)

@@ -4,11 +4,9 @@ masked), streamed, and logged with the row count and the filter used."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from audit.models import AccessLog
 from audit.services import access_log_record
+from bulk import spreadsheets
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from customers.presentation import CustomerPresenter
@@ -75,7 +74,7 @@ def _transactions(request: HttpRequest, filters: dict) -> tuple[list[str], objec
             txn.customer.archive_no,
             txn.customer.name,
             str(txn.get_kind_display()),
-            f"{txn.signed_amount:.2f}",
+            txn.signed_amount,  # a number in the sheet, negative for outflows
             txn.currency,
             str(txn.product or ""),
             str(txn.get_status_display()),
@@ -95,11 +94,6 @@ def _transactions(request: HttpRequest, filters: dict) -> tuple[list[str], objec
         _("Department"),
     ]
     return headers, rows, line
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @sensitive_variables("filters")
@@ -132,25 +126,19 @@ def export(request: HttpRequest, *, what: str, file_format: str) -> HttpResponse
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{what}-{stamp}.{file_format}"
 
-    def lines() -> Iterator[list[str]]:
+    def lines() -> Iterator[list[object]]:
         for obj in rows.iterator(chunk_size=2000):
             yield line(obj)
 
+    # Cells are written by bulk.spreadsheets: never a formula, and no file on disk.
     if file_format == "csv":
-        writer = csv.writer(_Echo())
-        stream = (writer.writerow(r) for r in _with_header(headers, lines()))
-        response = StreamingHttpResponse(_bom(stream), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            spreadsheets.csv_lines(_with_header(headers, lines())), content_type=spreadsheets.CSV_TYPE
+        )
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=what)
-        for r in _with_header(headers, lines()):
-            sheet.append(r)
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after sending
-        workbook.save(spool)
-        spool.seek(0)
-        response = FileResponse(spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = StreamingHttpResponse(
+            spreadsheets.xlsx_chunks([(what, _with_header(headers, lines()))]), content_type=spreadsheets.XLSX_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -159,8 +147,3 @@ def export(request: HttpRequest, *, what: str, file_format: str) -> HttpResponse
 def _with_header(headers: list[str], lines: Iterator[list[str]]) -> Iterator[list[str]]:
     yield headers
     yield from lines
-
-
-def _bom(stream: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"  # Excel reads UTF-8 CSV as such only with a BOM
-    yield from stream

@@ -38,6 +38,10 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)  # a refusal of the whole file (missing columns, unreadable)
     ignored_columns = models.JSONField(default=list)
+    # The process checking or importing the job ("host:pid:start"), and when it
+    # last finished a batch: a job whose process died is marked failed (bulk.recovery).
+    claimed_by = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Counters, updated batch by batch in the same transaction as the batch.
     total_rows = models.PositiveIntegerField(null=True, blank=True)
     checked_rows = models.PositiveIntegerField(default=0)

@@ -16,19 +16,20 @@ against the database and writes."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
 import multiprocessing
 import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -37,9 +38,10 @@ from django.db import connections, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from bulk import fastinsert
+from bulk import columns, fastinsert, recovery, uploads
 from bulk.checking import WRITER_DECIDES, Checked, RowChecker
 from bulk.duplicates import Duplicates, Fingerprints
 from bulk.models import ImportJob, JobStatus, Phase, RowProblem
@@ -64,44 +66,139 @@ def _text_stream(raw: io.BufferedIOBase) -> io.TextIOBase:
     sample = raw.read(1 << 16)
     raw.seek(0)
     try:
-        sample.decode("utf-8-sig")
+        # Not final: a multi-byte character cut at the sample's end is still UTF-8.
+        codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
         encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sample's end is still UTF-8.
-        encoding = "utf-8-sig" if exc.start >= len(sample) - 3 else "gb18030"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
     return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
-def iter_rows(path: Path, file_format: str) -> Iterator[tuple[int, list]]:
-    """(spreadsheet row number, cells), the header first (row 1)."""
+def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
+    """(spreadsheet row number, cells), the header first (row 1), read from a
+    seekable binary file (the upload, decrypted as it is read). A file that
+    cannot be read raises ValidationError saying what is wrong and where."""
+    number = 0
     if file_format == "xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            workbook = load_workbook(source, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
+            raise ValidationError(UNREADABLE_XLSX, code="unreadable") from exc
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True) if workbook.worksheets else iter(())
+            for number, cells in enumerate(rows, start=1):
                 yield number, list(cells)
+        except ValidationError:
+            raise
+        except Exception as exc:
+            raise ValidationError(
+                _("The workbook is damaged after row %(row)s: open it in Excel and save it again as .xlsx."),
+                params={"row": number},
+                code="unreadable",
+            ) from exc
         finally:
             workbook.close()
         return
-    with open(path, "rb") as raw:
-        for number, cells in enumerate(csv.reader(_text_stream(raw)), start=1):
+    text = _text_stream(source)
+    try:
+        for number, cells in enumerate(csv.reader(text), start=1):
             yield number, cells
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("Row %(row)s is not UTF-8 or GB 18030 text: save the file again as “CSV UTF-8”."),
+            params={"row": number + 1},
+            code="encoding",
+        ) from exc
+    except csv.Error as exc:
+        raise ValidationError(
+            _(
+                "Row %(row)s cannot be read: a cell is longer than %(limit)s characters, "
+                "or a quote is never closed. Correct the file and upload it again."
+            ),
+            params={"row": number + 1, "limit": f"{csv.field_size_limit():,}"},
+            code="unreadable",
+        ) from exc
+    finally:
+        with suppress(ValueError):  # already closed by its owner
+            text.detach()  # the source is the caller's to close
+
+
+UNREADABLE_XLSX = gettext_lazy(
+    "This is not a readable .xlsx workbook: it is damaged, or another kind of file renamed .xlsx. "
+    "Open it in Excel and save it again as .xlsx."
+)
+
+
+def refuse_unreadable(source: BinaryIO, file_format: str) -> None:
+    """Before a job is made: the file is a spreadsheet we can read, with the
+    required columns and at least one row; else ValidationError naming what is wrong."""
+    head = source.read(1 << 16)
+    source.seek(0)
+    if not head:
+        raise ValidationError(_("The file is empty (0 bytes)."), code="empty")
+    if file_format == "csv":
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ValidationError(
+                _("The file is UTF-16 text: save it again as “CSV UTF-8” and upload that."), code="encoding"
+            )
+        if head.startswith(b"PK\x03\x04"):
+            raise ValidationError(_("This is an Excel workbook named .csv: upload it as .xlsx."), code="format")
+        if b"\x00" in head:
+            raise ValidationError(
+                _("This is not a CSV file: it holds binary data. Upload a .csv or .xlsx spreadsheet."), code="binary"
+            )
+    rows = iter_rows(source, file_format)
+    try:
+        header = next(rows, None)
+        if header is None or not any(str(c or "").strip() for c in header[1]):
+            raise ValidationError(_("The file has no header row: its first row must name the columns."), code="empty")
+        columns.map_headers([str(c or "") for c in header[1]])
+        if not any(any(str(c).strip() for c in cells if c is not None) for _n, cells in rows):
+            raise ValidationError(_("The file has column names but no rows of customers."), code="no_rows")
+    finally:
+        rows.close()
 
 
 @contextmanager
-def plaintext_copy(job: ImportJob):
-    """The job's upload, decrypted into a private temporary file for the time of a run."""
-    with tempfile.NamedTemporaryFile(suffix=f".{job.file_format}") as plain, open(job.path, "rb") as sealed:
-        for block in files.decrypt_chunks(sealed, data_key=job.data_key, binding=_binding(job)):
-            plain.write(block)
-        plain.flush()
-        yield Path(plain.name)
+def open_upload(job: ImportJob) -> Iterator[BinaryIO]:
+    """The job's upload, decrypted in memory as it is read: no plaintext copy
+    ever reaches the disk, so a killed process leaves only the encrypted file."""
+    with files.open_sealed(job.path, data_key=job.data_key, binding=_binding(job)) as source:
+        yield source
+
+
+def upload_rows(job: ImportJob) -> Iterator[tuple[int, list]]:
+    """The rows of the job's upload (see `iter_rows`)."""
+    with open_upload(job) as source:
+        yield from iter_rows(source, job.file_format)
 
 
 def _binding(job: ImportJob) -> bytes:
-    return crypto.binding("bulk.ImportJob", "file", job.uid)
+    return uploads.binding(job.uid)
+
+
+@transaction.atomic
+def job_from_upload(*, owner: User, upload, file_format: str) -> ImportJob:
+    """A new job for an uploaded file. A file the upload handler already sealed
+    (`bulk.uploads`) is adopted as it is: it was encrypted for this job's identity."""
+    name = Path(upload.name).name[:200]
+    if isinstance(upload, uploads.SealedUpload):
+        upload.data_key.save(force_insert=True)
+        job = ImportJob.objects.create(
+            uid=upload.uid,
+            data_key=upload.data_key,
+            owner=owner,
+            filename=name,
+            file_format=file_format,
+            size=upload.size,
+        )
+        upload.adopt(job.path)
+        return job
+    job = ImportJob.objects.create(owner=owner, filename=name, file_format=file_format)
+    store_upload(job, upload.chunks())
+    return job
 
 
 def store_upload(job: ImportJob, chunks) -> None:
@@ -151,11 +248,12 @@ WORKER_NICENESS = 5
 _worker_checker: RowChecker | None = None  # set in each worker process only
 
 
-def _worker_start(checker: RowChecker) -> None:
-    """In a worker, forked with the file's checker. Any use of the parent's
-    database connections is refused (a forked SQLite or PostgreSQL handle must
-    never be touched twice)."""
+def _worker_start(checker: RowChecker, parent_pid: int) -> None:
+    """In a worker, forked with the file's checker. It dies with the importing
+    process (killed or not), and any use of the parent's database connections is
+    refused (a forked SQLite or PostgreSQL handle must never be touched twice)."""
     global _worker_checker
+    recovery.die_with_parent(parent_pid)
     _worker_checker = checker
 
     def refuse(*args, **kwargs):
@@ -185,19 +283,19 @@ def workers_for(size: int) -> int:
 
 
 def _checked_batches(
-    path: Path, job: ImportJob, *, prepare: bool, skip: int = 0
+    source: BinaryIO, job: ImportJob, *, prepare: bool, skip: int = 0
 ) -> Iterator[tuple[RowChecker, list[Checked], int]]:
     """(checker, the batch's checked rows, the batch's spreadsheet rows) for each
     batch after the first `skip` rows, in order. Large files are checked by
     worker processes a few batches ahead while this process writes."""
-    rows = iter_rows(path, job.file_format)
+    rows = iter_rows(source, job.file_format)
     try:
         _number, headers = next(rows)
     except StopIteration as exc:
         raise ValidationError(_("The file is empty.")) from exc
     checker = RowChecker(headers, set(Tag.objects.values_list("name", flat=True)))
     batches = _raw_batches(rows, skip)
-    workers = workers_for(path.stat().st_size)
+    workers = workers_for(job.size)
     if not workers:
         for batch in batches:
             yield checker, checker.check_batch(batch, prepare=prepare), len(batch)
@@ -206,7 +304,7 @@ def _checked_batches(
         workers,
         mp_context=multiprocessing.get_context("fork"),  # the checker is inherited, not pickled
         initializer=_worker_start,
-        initargs=(checker,),
+        initargs=(checker, os.getpid()),
     )
     try:
         ahead: deque = deque()
@@ -253,12 +351,13 @@ def _problems(job: ImportJob, phase: str, rows: list[Checked]) -> list[RowProble
 def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> ImportJob:
     """The preview: every row checked, problems stored, nothing written."""
     job.status, job.checked_rows, job.good_rows, job.bad_rows = JobStatus.CHECKING, 0, 0, 0
+    recovery.claim(job)
     job.save()
     RowProblem.objects.filter(job=job, phase=Phase.CHECK).delete()
     fingerprints = Fingerprints()
     checker = None
     try:
-        with plaintext_copy(job) as path, closing(_checked_batches(path, job, prepare=False)) as batches:
+        with open_upload(job) as source, closing(_checked_batches(source, job, prepare=False)) as batches:
             for checker, rows, _size in batches:
                 job.ignored_columns = checker.ignored
                 Duplicates.in_database(rows, checker)
@@ -270,7 +369,8 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
                     job.checked_rows += len(rows)
                     job.good_rows += sum(1 for r in rows if r.good)
                     job.bad_rows += sum(1 for r in rows if not r.good)
-                    job.save(update_fields=["checked_rows", "good_rows", "bad_rows", "ignored_columns"])
+                    job.heartbeat_at = timezone.now()
+                    job.save(update_fields=["checked_rows", "good_rows", "bad_rows", "ignored_columns", "heartbeat_at"])
                 reset_queries()
                 if progress:
                     progress(len(rows))
@@ -402,11 +502,12 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
     if actor.department_id is None:
         raise ValidationError(_("You belong to no department, so you cannot enter customers."))
     job.status = JobStatus.IMPORTING
-    job.save(update_fields=["status"])
+    recovery.claim(job)
+    job.save(update_fields=["status", "claimed_by", "heartbeat_at"])
     with (
-        plaintext_copy(job) as path,
+        open_upload(job) as source,
         _bulk_writes(),
-        closing(_checked_batches(path, job, prepare=True, skip=job.processed_rows)) as batches,
+        closing(_checked_batches(source, job, prepare=True, skip=job.processed_rows)) as batches,
     ):
         for checker, rows, size in batches:
             duplicates = Duplicates()  # this batch; the earlier ones are in the database
@@ -424,6 +525,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
                     imported_rows=F("imported_rows") + sum(1 for r in rows if r.good),
                     refused_rows=F("refused_rows") + sum(1 for r in rows if not r.good),
                     flagged_rows=F("flagged_rows") + sum(1 for r in rows if r.good and r.warnings),
+                    heartbeat_at=timezone.now(),
                 )
             reset_queries()  # with DEBUG on, a long import would keep its largest queries
             if progress:

@@ -45,6 +45,9 @@ def import_rows(job_id: int) -> None:
     except Exception:
         logger.exception("Importing %s failed; it resumes when run again", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, message="内部错误：导入中断，可重新开始，已导入的行不会重复。"
+            status=JobStatus.FAILED,
+            message=_(
+                "The import stopped on an internal error; start it again: rows already imported are not repeated."
+            ),
         )
         raise

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bulk import exports, pipeline, tasks
+from bulk import exports, pipeline, recovery, spreadsheets, tasks, uploads
 from bulk.models import ImportJob, JobStatus, Phase
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -30,12 +29,23 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in FORMATS:
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > settings.CRM_IMPORT_MAX_BYTES:
+        file_format = FORMATS.get(Path(upload.name).suffix.lower())
+        if file_format is None:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="format")
+        if upload.size > settings.CRM_IMPORT_MAX_BYTES or getattr(upload, "truncated", False):
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": settings.CRM_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.CRM_IMPORT_MAX_BYTES // (1024 * 1024)},
+                code="too_large",
             )
+        # An unreadable file is named here, on this page: no job is made for it.
+        if isinstance(upload, uploads.SealedUpload):
+            with upload.open_plaintext() as source:
+                pipeline.refuse_unreadable(source, file_format)
+        else:  # another upload handler's file (Django's own, if FILE_UPLOAD_HANDLERS is changed)
+            upload.seek(0)
+            pipeline.refuse_unreadable(upload, file_format)
+            upload.seek(0)
+        self.file_format = file_format
         return upload
 
 
@@ -52,13 +62,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only clerks import customers."))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            owner=request.user,
-            filename=Path(upload.name).name[:200],
-            file_format=FORMATS[Path(upload.name).suffix.lower()],
+        job = pipeline.job_from_upload(
+            owner=request.user, upload=form.cleaned_data["file"], file_format=form.file_format
         )
-        pipeline.store_upload(job, upload.chunks())
         tasks.check_import.enqueue(job.pk)
         return redirect("bulk:job", pk=job.pk)
     return render(
@@ -70,7 +76,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     phase = Phase.IMPORT if job.status in (JobStatus.IMPORTING, JobStatus.DONE) or job.processed_rows else Phase.CHECK
     problems = job.problems.filter(phase=phase)
     return render(
@@ -87,7 +93,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     return JsonResponse(
         {
             "status": job.status,
@@ -104,7 +110,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def job_start(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = recovery.settle(_job(request, pk))
     resumable = job.status == JobStatus.FAILED and job.total_rows is not None
     if job.status != JobStatus.CHECKED and not resumable:
         messages.error(
@@ -133,31 +139,25 @@ def job_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("bulk:imports")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The uploaded spreadsheet as CSV, each row with its problems in a last column."""
+    """The uploaded spreadsheet as CSV, each row with its problems in a last
+    column; its cells written safe (bulk.spreadsheets: never a formula)."""
     job = _job(request, pk)
     if not job.path.exists():
         raise Http404
     phase = Phase.IMPORT if job.processed_rows else Phase.CHECK
 
     def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff"
         problems = (
             job.problems.filter(phase=phase).order_by("row", "id").values_list("row", "column", "message", "warning")
         )
         iterator = iter(problems.iterator())
         pending = next(iterator, None)
-        with pipeline.plaintext_copy(job) as path:
-            for number, cells in pipeline.iter_rows(path, job.file_format):
+        try:
+            for number, cells in pipeline.upload_rows(job):
                 if number == 1:
-                    yield writer.writerow([*(c if c is not None else "" for c in cells), _("Problems")])
+                    yield [*cells, _("Problems")]
                     continue
                 notes = []
                 while pending is not None and pending[0] <= number:
@@ -165,10 +165,13 @@ def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                         kind = _("possible duplicate") if pending[3] else _("error")
                         notes.append(f"[{kind}] {pending[1]}：{pending[2]}" if pending[1] else f"[{kind}] {pending[2]}")
                     pending = next(iterator, None)
-                yield writer.writerow([*(c if c is not None else "" for c in cells), "；".join(notes)])
+                yield [*cells, "；".join(notes)]
+        except ValidationError as exc:  # the rest of the file cannot be read: the report says so, last
+            yield [" ".join(exc.messages)]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(spreadsheets.csv_lines(rows()), content_type=spreadsheets.CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{job.pk}.csv"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

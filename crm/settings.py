@@ -240,8 +240,9 @@ CRM_IMPORT_MAX_BYTES = env_int("CRM_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 # Worker processes that check and encrypt a large file's rows while the importing
 # process writes them (0: the importing process does everything).
 CRM_IMPORT_WORKERS = env_int("CRM_IMPORT_WORKERS", os.cpu_count() or 1)
-# Larger uploads go to a temporary file instead of memory while they arrive.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads are encrypted as they arrive, into CRM_IMPORT_DIR: never a plaintext
+# temporary file (Django's default for uploads over 2.5 MB), never whole in memory.
+FILE_UPLOAD_HANDLERS = ["bulk.uploads.EncryptingUploadHandler"]
 
 # The access log's checkpoints: the chain's head (entry number and keyed hash), written
 # outside the database every CRM_AUDIT_CHECKPOINT_EVERY entries and at least hourly

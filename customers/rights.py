@@ -9,10 +9,39 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from customers.models import AccessGrant, Customer, Status
+
+
+def is_security_officer(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SECURITY_OFFICER)
+
+
+def may_hold_records(user: User) -> bool:
+    """May be a record's maker, owner or handler: an active member of a department
+    in a role that works on records (clerk or manager). Never a security officer,
+    who sees no personal value in any capacity (SPEC §2) — even one who also holds
+    another role."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.department_id is not None
+        and not is_security_officer(user)
+        and (
+            user.has_role_permission("customers.add_customer")
+            or user.has_role_permission("customers.view_personal_values")
+        )
+    )
+
+
+def require_maker(actor: User, permission: str, message: str) -> None:
+    """Refuse `actor` as the maker of a new record unless their role has
+    `permission` (a role right, no superuser shortcut) and they may hold records."""
+    if not (actor.has_role_permission(permission) and may_hold_records(actor)):
+        raise PermissionDenied(message)
 
 
 class CustomerRights:
@@ -31,6 +60,21 @@ class CustomerRights:
     def _same_department(self, customer: Customer) -> bool:
         return self.user.department_id is not None and self.user.department_id == customer.department_id
 
+    def holds_record(self, customer: Customer) -> bool:
+        """The record's maker or owner, while they still may hold records of its
+        department: one moved to another department, out of a working role or
+        disabled holds it no more (their per-object rows end too, see
+        accounts.services.user_rights_end)."""
+        return (
+            self.user.pk in (customer.entered_by_id, customer.owner_id)
+            and self._same_department(customer)
+            and may_hold_records(self.user)
+        )
+
+    def require_holds(self, customer: Customer) -> None:
+        if self.user.pk in (customer.entered_by_id, customer.owner_id) and not self.holds_record(customer):
+            raise PermissionDenied(_("You no longer work on this department's records."))
+
     def deciding(self, customer: Customer) -> bool:
         """A reviewer of the department looking at someone else's pending entry."""
         return (
@@ -41,9 +85,13 @@ class CustomerRights:
         )
 
     def sees_personal(self, customer: Customer) -> bool:
-        """S2 in full: maker and owner, the department's manager, a reviewer
-        deciding the entry, and the holder of a live grant."""
-        if self.user.pk in (customer.entered_by_id, customer.owner_id):
+        """S2 in full: maker and owner (while they may still hold records of the
+        department: a maker moved away or out of the role no longer does), the
+        department's manager, a reviewer deciding the entry, and the holder of a
+        live grant. Never a security officer."""
+        if is_security_officer(self.user):
+            return False
+        if self.holds_record(customer):
             return True
         if self._same_department(customer) and self.user.has_role_permission("customers.view_personal_values"):
             return True
@@ -53,6 +101,8 @@ class CustomerRights:
         """Why the viewer may reveal an S3 value of `customer`, as (basis, purpose),
         or None. The purpose of a grant is its written purpose; a manager or a
         deciding reviewer states one with each reveal."""
+        if is_security_officer(self.user):
+            return None
         grant = self.live_grants.get(customer.pk)
         if grant is not None:
             return "grant", grant.purpose
@@ -65,6 +115,7 @@ class CustomerRights:
     def may_request_grant(self, customer: Customer) -> bool:
         return (
             self.user.has_role_permission("customers.request_grant")
+            and not is_security_officer(self.user)
             and customer.pk not in self.live_grants
             and self.reveal_basis(customer) is None
         )
@@ -77,6 +128,10 @@ class CustomerRights:
 
     def may_reassign_owner(self, customer: Customer) -> bool:
         return self._same_department(customer) and self.user.has_role_permission("customers.reassign_owner")
+
+    def may_own(self, customer: Customer, candidate: User) -> bool:
+        """Whether `candidate` may become the owner of `customer`."""
+        return candidate.department_id == customer.department_id and may_hold_records(candidate)
 
 
 def rights_for(request) -> CustomerRights:

@@ -239,7 +239,17 @@ def live_grants_of_department(*, user: User) -> QuerySet[AccessGrant]:
 
 
 def department_members(*, department_id: int | None) -> QuerySet[User]:
-    return User.objects.filter(department_id=department_id, is_active=True).order_by("username")
+    """Who may be given a record of the department (its owner, a complaint's or a
+    contact's handler): its active clerks and managers, never a security officer
+    (the same rule as `customers.rights.may_hold_records`)."""
+    from accounts.models import Role
+
+    return (
+        User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
+        .exclude(groups__name=Role.SECURITY_OFFICER)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def changes_visible_to(user: User) -> QuerySet[ChangeRequest]:

@@ -78,6 +78,7 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
+        permissions = [("close_follow_ups", _("Mark any follow-up of the department done"))]
         indexes = [
             models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx"),
             models.Index(
@@ -176,6 +177,7 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["due_at", "id"]
+        permissions = [("assign_complaint", _("Hand the department's complaints to another handler"))]
         indexes = [
             models.Index(
                 fields=["department", "due_at"],

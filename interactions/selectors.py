@@ -18,12 +18,23 @@ from customers.selectors import visible_with_customer
 from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
 
 
+def _with_handled(user: User, rows: QuerySet) -> QuerySet:
+    """Whoever may see the customer sees its rows; so does the handler a manager
+    gave a row to, while they still work on the department's records."""
+    from customers.rights import may_hold_records
+
+    visible = visible_with_customer(user, rows)
+    if user.is_authenticated and may_hold_records(user):
+        visible = visible | rows.filter(handler=user, department_id=user.department_id)
+    return visible
+
+
 def interactions_visible_to(user: User) -> QuerySet[Interaction]:
-    return visible_with_customer(user, Interaction.objects.all())
+    return _with_handled(user, Interaction.objects.all())
 
 
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:
-    return visible_with_customer(user, Complaint.objects.all())
+    return _with_handled(user, Complaint.objects.all())
 
 
 def surveys_visible_to(user: User) -> QuerySet[Feedback]:
@@ -48,6 +59,7 @@ def follow_ups_due(*, user: User, now: datetime | None = None) -> QuerySet[Inter
     return (
         Interaction.objects.filter(
             handler=user,
+            department_id=user.department_id,
             follow_up_at__isnull=False,
             followed_up_at__isnull=True,
             follow_up_at__lte=now or timezone.now(),
@@ -140,8 +152,10 @@ class Service:
 
 def customer_service(*, user: User, customer: Customer) -> Service:
     from customers.models import Status as CustomerStatus
+    from customers.rights import may_hold_records
 
-    open_for_business = customer.status == CustomerStatus.APPROVED
+    # The buttons follow the rights the services enforce (interactions/rights.py).
+    open_for_business = customer.status == CustomerStatus.APPROVED and may_hold_records(user)
     return Service(
         interactions=list(customer.interactions.select_related("handler").order_by("-occurred_at", "-id")[:20]),
         complaints=list(customer.complaints.order_by("-received_at", "-id")[:20]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Customer
 from customers.models import Status as CustomerStatus
+from interactions import rights
 from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
 
 
@@ -32,25 +33,26 @@ def _open_customer(customer: Customer) -> None:
         )
 
 
-def _require(actor: User, permission: str, message: str) -> None:
-    if not actor.has_role_permission(permission):
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
 def interaction_log(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Interaction:
-    _require(actor, "interactions.add_interaction", _("You may not log contacts."))
+    rights.require_maker_of(actor, "interactions.add_interaction", _("You may not log contacts."), customer)
     _open_customer(customer)
     interaction = Interaction(**fields, customer=customer, department_id=customer.department_id)
     if interaction.handler_id is None:
         interaction.handler = actor
+    rights.require_handler(interaction.handler, customer.department_id)
     _save(interaction, actor=actor, reason=_("Logged"))
     return interaction
 
 
 @transaction.atomic
 def interaction_follow_up_done(*, actor: User, interaction: Interaction) -> Interaction:
+    # Row lock: the race is two people marking the same follow-up done.
     interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    rights.require(
+        rights.may_close_follow_up(actor, interaction),
+        _("Only the contact's handler or a manager of its department marks the follow-up done."),
+    )
     if interaction.follow_up_at is None:
         raise ValidationError(_("This contact has no follow-up."))
     if interaction.followed_up_at is not None:
@@ -63,11 +65,12 @@ def interaction_follow_up_done(*, actor: User, interaction: Interaction) -> Inte
 @transaction.atomic
 def complaint_receive(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Complaint:
     """A new complaint, due by its severity's deadline."""
-    _require(actor, "interactions.add_complaint", _("You may not record complaints."))
+    rights.require_maker_of(actor, "interactions.add_complaint", _("You may not record complaints."), customer)
     _open_customer(customer)
     complaint = Complaint(**fields, customer=customer, department_id=customer.department_id, created_by=actor)
     if complaint.handler_id is None:
         complaint.handler = actor
+    rights.require_handler(complaint.handler, customer.department_id)
     if complaint.received_at and complaint.severity:
         complaint.due_at = due_for(complaint.severity, complaint.received_at)
     _save(complaint, actor=actor, reason=_("Received"))
@@ -86,9 +89,12 @@ def complaint_move(
 ) -> Complaint:
     """Move a complaint along SPEC §3's arrows. Resolving needs the resolution,
     closing the customer's satisfaction (1–5), reopening a reason."""
-    _require(actor, "interactions.change_complaint", _("You may not work on complaints."))
     # Row lock: the race is two handlers moving one complaint at once.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    rights.require(
+        rights.may_move_complaint(actor, complaint),
+        _("Only the complaint's handler or a manager of its department works on it."),
+    )
     if to not in COMPLAINT_MOVES[complaint.status]:
         allowed = "、".join(str(ComplaintStatus(s).label) for s in COMPLAINT_MOVES[complaint.status])
         target = ComplaintStatus(to).label if to in ComplaintStatus.values else to
@@ -129,10 +135,14 @@ def complaint_move(
 
 @transaction.atomic
 def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Complaint:
-    _require(actor, "interactions.change_complaint", _("You may not work on complaints."))
+    """A manager of the complaint's department hands it to another clerk or manager of it."""
+    # Row lock: the race is two managers reassigning the same complaint.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if handler.department_id != complaint.department_id:
-        raise ValidationError(_("Choose a handler of the customer's department."))
+    rights.require(
+        rights.may_assign_complaint(actor, complaint),
+        _("Only a manager of the complaint's department hands it to another handler."),
+    )
+    rights.require_handler(handler, complaint.department_id)
     complaint.handler = handler
     _save(complaint, actor=actor, reason=_("Assigned to %(name)s") % {"name": handler.display_name})
     return complaint
@@ -140,7 +150,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Com
 
 @transaction.atomic
 def feedback_record(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Feedback:
-    _require(actor, "interactions.add_feedback", _("You may not record surveys."))
+    rights.require_maker_of(actor, "interactions.add_feedback", _("You may not record surveys."), customer)
     _open_customer(customer)
     feedback = Feedback(**fields, customer=customer, department_id=customer.department_id, recorded_by=actor)
     _save(feedback, actor=actor, reason=_("Recorded"))

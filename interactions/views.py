@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from crm.feedback import error_messages, form_error
 from customers.models import Customer
-from customers.selectors import customers_visible_to, department_members
-from interactions import selectors, services
+from customers.selectors import customers_visible_to
+from interactions import rights, selectors, services
 from interactions.forms import ComplaintForm, ComplaintMoveForm, FeedbackForm, InteractionForm
 from interactions.models import ComplaintStatus
 
@@ -23,7 +23,7 @@ from interactions.models import ComplaintStatus
 def _customer(request: HttpRequest, pk) -> Customer:
     try:
         return customers_visible_to(request.user).get(pk=int(pk))
-    except (Customer.DoesNotExist, TypeError, ValueError) as exc:
+    except (Customer.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise Http404 from exc
 
 
@@ -31,6 +31,8 @@ def _create(request: HttpRequest, *, form_class, service, title: str, anchor: st
     customer = _customer(request, request.GET.get("customer"))
     extra = {"department_id": customer.department_id} if form_class is ComplaintForm else {}
     form = form_class(request.POST or None, **extra)
+    if "handler" in form.fields:
+        form.fields["handler"].queryset = rights.eligible_handlers(department_id=customer.department_id)
     if request.method == "POST" and form.is_valid():
         try:
             obj = service(actor=request.user, customer=customer, fields=form.cleaned_data)
@@ -78,18 +80,18 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.interactions_visible_to(request.user).select_related("customer", "handler").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return render(request, "interactions/interaction_detail.html", {"item": item, "customer": item.customer})
+    item = rights.interaction_for(request.user, pk)
+    return render(
+        request,
+        "interactions/interaction_detail.html",
+        {"item": item, "customer": item.customer, "may_close": rights.may_close_follow_up(request.user, item)},
+    )
 
 
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.interactions_visible_to(request.user).filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    item = rights.interaction_for(request.user, pk)
     try:
         services.interaction_follow_up_done(actor=request.user, interaction=item)
     except (ValidationError, PermissionDenied) as exc:
@@ -103,14 +105,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = (
-        selectors.complaints_visible_to(request.user)
-        .select_related("customer", "handler", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if complaint is None:
-        raise Http404
+    complaint = rights.complaint_for(request.user, pk)
     return render(
         request,
         "interactions/complaint_detail.html",
@@ -118,8 +113,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "customer": complaint.customer,
             "moves": [(to, ComplaintStatus(to).label) for to in complaint.next_statuses],
-            "may_work": request.user.has_role_permission("interactions.change_complaint"),
-            "members": department_members(department_id=complaint.department_id),
+            "may_work": rights.may_move_complaint(request.user, complaint),
+            "may_assign": rights.may_assign_complaint(request.user, complaint),
+            "members": rights.eligible_handlers(department_id=complaint.department_id),
             "history": complaint.history.select_related("history_user").order_by("-history_date")[:30],
             "typed": request.session.pop(f"complaint-typed-{pk}", {}),
         },
@@ -129,9 +125,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_move(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.complaints_visible_to(request.user).filter(pk=pk).first()
-    if complaint is None:
-        raise Http404
+    complaint = rights.complaint_for(request.user, pk)
     form = ComplaintMoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a satisfaction from 1 to 5."))
@@ -157,11 +151,15 @@ def complaint_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.complaints_visible_to(request.user).filter(pk=pk).first()
-    if complaint is None:
-        raise Http404
+    complaint = rights.complaint_for(request.user, pk)
+    if not rights.may_assign_complaint(request.user, complaint):
+        messages.error(request, _("Only a manager of the complaint's department hands it to another handler."))
+        return redirect("interactions:complaint", pk=pk)
+    handler_pk = request.POST.get("handler", "")
     handler = (
-        department_members(department_id=complaint.department_id).filter(pk=request.POST.get("handler") or 0).first()
+        rights.eligible_handlers(department_id=complaint.department_id).filter(pk=handler_pk).first()
+        if handler_pk.isdigit() and len(handler_pk) < 19
+        else None
     )
     if handler is None:
         messages.error(request, _("Choose a handler of the customer's department."))

@@ -4,8 +4,6 @@ exports to XLSX or CSV that are logged."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from django import forms
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department
 from audit.models import AccessLog
 from audit.services import access_log_record
+from bulk import spreadsheets
 from reports import queries
 
 REPORTS = {
@@ -130,31 +129,20 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
 
 def _export(name: str, tables: list[queries.Table], file_format: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # Cells are written by bulk.spreadsheets: never a formula, and no file on disk.
     if file_format == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        for table in tables:
-            writer.writerow([table.title])
-            writer.writerow(table.columns)
-            writer.writerows(table.rows)
-            writer.writerow([])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
 
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for index, table in enumerate(tables, start=1):
-            sheet = workbook.create_sheet(title=f"{index} {table.title}"[:31].replace("/", "-"))
-            sheet.append(table.columns)
-            for row in table.rows:
-                sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        def lines():
+            for table in tables:
+                yield [table.title]
+                yield table.columns
+                yield from table.rows
+                yield []
+
+        response = HttpResponse("".join(spreadsheets.csv_lines(lines())), content_type=spreadsheets.CSV_TYPE)
+    else:
+        sheets = [(f"{index} {table.title}", [table.columns, *table.rows]) for index, table in enumerate(tables, 1)]
+        response = HttpResponse(b"".join(spreadsheets.xlsx_chunks(sheets)), content_type=spreadsheets.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{name}-{stamp}.{file_format}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,6 +17,7 @@ from accounts.models import User
 from customers.models import Customer
 from customers.models import Status as CustomerStatus
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
+from transactions import rights
 from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
 from transactions.review import TRANSACTION_REVIEW
 
@@ -81,8 +82,7 @@ def reversal_check(txn: Transaction) -> None:
 @transaction.atomic
 def transaction_create(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Transaction:
     """A new draft entered by `actor` from the original voucher."""
-    if not actor.has_role_permission("transactions.add_transaction"):
-        raise PermissionDenied(_("Only clerks enter transactions."))
+    rights.require_maker_for(actor, "transactions.add_transaction", _("Only clerks enter transactions."), customer)
     _customer_open_for_business(customer)
     unknown = set(fields) - set(ENTRY_FIELDS)
     if unknown:
@@ -100,6 +100,7 @@ def transaction_create(*, actor: User, customer: Customer, fields: Mapping[str, 
 def transaction_update(*, actor: User, txn: Transaction, fields: Mapping[str, Any]) -> Transaction:
     """Correct a draft or returned transaction; approved ones are final."""
     txn = maker_locked(TRANSACTION_REVIEW, txn, actor=actor, action=_("correct"))
+    rights.require_edit(actor, txn)
     for name, value in fields.items():
         if name not in ENTRY_FIELDS:
             raise ValidationError(_("Unknown fields: %(names)s.") % {"names": name})
@@ -111,7 +112,9 @@ def transaction_update(*, actor: User, txn: Transaction, fields: Mapping[str, An
     return txn
 
 
+@transaction.atomic
 def transaction_submit(*, actor: User, txn: Transaction) -> Transaction:
+    rights.require_edit(actor, txn)
     return review_submit(policy=TRANSACTION_REVIEW, obj=txn, actor=actor)
 
 
@@ -144,8 +147,7 @@ def transaction_return(
 
 @transaction.atomic
 def order_create(*, actor: User, customer: Customer, order_no: str, note: str = "") -> Order:
-    if not actor.has_role_permission("transactions.add_order"):
-        raise PermissionDenied(_("Only clerks create orders."))
+    rights.require_maker_for(actor, "transactions.add_order", _("Only clerks create orders."), customer)
     _customer_open_for_business(customer)
     order = Order(customer=customer, order_no=order_no, note=note, created_by=actor)
     order.full_clean()
@@ -156,10 +158,9 @@ def order_create(*, actor: User, customer: Customer, order_no: str, note: str = 
 @transaction.atomic
 def order_move(*, actor: User, order: Order, to: str) -> Order:
     """Move an order along SPEC §3's arrows; anything else is refused."""
-    if not actor.has_role_permission("transactions.change_order"):
-        raise PermissionDenied(_("You may not change orders."))
     # Row lock: the race is two people moving one order at once (shipped and cancelled).
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
+    rights.require_order_move(actor, order)
     if to not in ORDER_MOVES[order.status]:
         allowed = "、".join(str(OrderStatus(s).label) for s in ORDER_MOVES[order.status])
         target = OrderStatus(to).label if to in OrderStatus.values else to
@@ -182,8 +183,7 @@ def order_move(*, actor: User, order: Order, to: str) -> Order:
 
 @transaction.atomic
 def contract_create(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Contract:
-    if not actor.has_role_permission("transactions.add_contract"):
-        raise PermissionDenied(_("Only clerks record contracts."))
+    rights.require_maker_for(actor, "transactions.add_contract", _("Only clerks record contracts."), customer)
     _customer_open_for_business(customer)
     contract = Contract(**fields, customer=customer, created_by=actor)
     contract.full_clean()

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Department
 from crm.feedback import error_messages, form_error
 from customers.models import Customer
+from customers.rights import may_hold_records
 from customers.selectors import customers_visible_to
-from review.mechanism import EDITABLE_BY_MAKER, decisions_of, latest_return
-from transactions import selectors, services
+from review.mechanism import decisions_of, latest_return
+from transactions import rights, selectors, services
 from transactions.forms import ContractForm, OrderForm, TransactionFilterForm, TransactionForm
 from transactions.models import REVERSES, Kind, Status, Transaction
 
@@ -26,20 +27,12 @@ from transactions.models import REVERSES, Kind, Status, Transaction
 def _customer(request: HttpRequest, pk) -> Customer:
     try:
         return customers_visible_to(request.user).select_related("department").get(pk=int(pk))
-    except (Customer.DoesNotExist, TypeError, ValueError) as exc:
+    except (Customer.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise Http404 from exc
 
 
 def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
-    txn = (
-        selectors.transactions_visible_to(request.user)
-        .select_related("customer", "product", "original", "entered_by", "reviewed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if txn is None:
-        raise Http404
-    return txn
+    return rights.transaction_for(request.user, pk)
 
 
 @login_required
@@ -75,8 +68,8 @@ def transaction_create(request: HttpRequest) -> HttpResponse:
         "kind": Kind.PURCHASE,
         "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
     }
-    original_pk = request.GET.get("original")
-    if original_pk:
+    original_pk = request.GET.get("original", "")
+    if original_pk.isdigit() and len(original_pk) < 19:
         original = selectors.transactions_visible_to(request.user).filter(pk=original_pk, customer=customer).first()
         if original is not None:
             reversing = next((k for k, kinds in REVERSES.items() if original.kind in kinds), None)
@@ -109,7 +102,7 @@ def transaction_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def transaction_update(request: HttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
-    if txn.entered_by_id != request.user.pk or txn.status not in EDITABLE_BY_MAKER:
+    if not rights.may_edit(request.user, txn):
         messages.error(request, _("An approved transaction is never changed: correct it with a reversing entry."))
         return redirect("transactions:detail", pk=txn.pk)
     form = TransactionForm(request.POST or None, customer=txn.customer, instance=txn)
@@ -141,7 +134,7 @@ def transaction_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transaction_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
-    if txn.entered_by_id != request.user.pk or txn.status not in EDITABLE_BY_MAKER:
+    if not rights.may_edit(request.user, txn):
         return redirect("transactions:detail", pk=txn.pk)
     return render(request, "transactions/transaction_confirm.html", {"txn": txn, "customer": txn.customer})
 
@@ -172,9 +165,11 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": txn.customer,
             "reversals": txn.reversals.select_related("entered_by").order_by("occurred_at", "id"),
             "left": services.left_to_reverse(txn) if reversible else None,
-            "may_reverse": reversible and request.user.has_role_permission("transactions.add_transaction"),
+            "may_reverse": reversible
+            and request.user.has_role_permission("transactions.add_transaction")
+            and may_hold_records(request.user),
             "deciding": deciding,
-            "may_edit": txn.entered_by_id == request.user.pk and txn.status in EDITABLE_BY_MAKER,
+            "may_edit": rights.may_edit(request.user, txn),
             "decisions": decisions_of(txn)[:20],
             "trail": txn.history.select_related("history_user").order_by("-history_date")[:20],
         },
@@ -254,9 +249,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def order_move(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.orders_visible_to(request.user).filter(pk=pk).first()
-    if order is None:
-        raise Http404
+    order = rights.order_for(request.user, pk)
     try:
         moved = services.order_move(actor=request.user, order=order, to=request.POST.get("to", "")[:20])
     except (ValidationError, PermissionDenied) as exc:

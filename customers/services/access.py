@@ -16,7 +16,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from customers import selectors
 from customers.models import MAX_GRANT_HOURS, AccessGrant, Customer, GrantStatus
-from customers.rights import CustomerRights
+from customers.rights import CustomerRights, is_security_officer
 
 REVEALABLE = ("id_number", "bank_account")
 
@@ -55,6 +55,15 @@ def grant_request(
     return grant
 
 
+def _may_hold_grant(grant: AccessGrant) -> bool:
+    """A grant is approved only for an active member of the customer's department
+    who is not a security officer (whose rights end when that changes)."""
+    grantee = grant.grantee
+    return (
+        grantee.is_active and grantee.department_id == grant.customer.department_id and not is_security_officer(grantee)
+    )
+
+
 def _locked_grant(grant: AccessGrant) -> AccessGrant:
     # Row lock: the race is two managers deciding (or revoking) the same grant.
     return AccessGrant.objects.select_for_update().select_related("customer", "grantee").get(pk=grant.pk)
@@ -70,6 +79,8 @@ def _decide(grant: AccessGrant, *, actor: User, approve: bool, note: str, reques
         raise ValidationError(
             _("This request was already decided: it is %(status)s.") % {"status": grant.get_status_display()}
         )
+    if approve and not _may_hold_grant(grant):
+        raise ValidationError(_("The requester no longer works on this department's records; refuse the request."))
     now = timezone.now()
     grant.status = GrantStatus.APPROVED if approve else GrantStatus.REFUSED
     grant.decided_by, grant.decided_at, grant.decision_note = actor, now, (note or "").strip()[:200]

@@ -15,6 +15,7 @@ from accounts.models import User
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status, Tag
 from customers.presentation import FORM_AND_DETAIL_FIELDS
 from customers.review import CHANGE_REVIEW
+from customers.rights import CustomerRights
 from review.mechanism import review_approve, review_return
 
 CHANGEABLE_FIELDS = tuple(sorted(FORM_AND_DETAIL_FIELDS - {"tags"}))
@@ -40,8 +41,8 @@ def may_request_change(actor: User, customer: Customer) -> bool:
     """Maker or owner of an approved record, holding the right to change records."""
     return (
         customer.status == Status.APPROVED
-        and actor.pk in (customer.entered_by_id, customer.owner_id)
         and actor.has_role_permission("customers.change_customer")
+        and CustomerRights(actor).holds_record(customer)
     )
 
 

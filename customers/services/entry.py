@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import ArchiveSequence, Customer, Status, Tag
 from customers.review import CUSTOMER_REVIEW
+from customers.rights import CustomerRights, require_maker
 from customers.services.ownership import object_rights_grant
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 
@@ -47,6 +48,7 @@ def customer_create(*, actor: User, fields: Mapping[str, Any], tags: Iterable[Ta
     """A new draft entered by `actor`, who becomes its maker and owner."""
     if actor.department_id is None:
         raise PermissionDenied(_("You belong to no department, so you cannot enter customers."))
+    require_maker(actor, "customers.add_customer", _("Your role does not enter customers."))
     customer = Customer(**fields)
     customer.owner = actor
     customer.department_id = actor.department_id
@@ -67,6 +69,7 @@ def customer_update(
 ) -> Customer:
     """Correct a draft or a returned entry. Only its maker may, and only before review."""
     customer = maker_locked(CUSTOMER_REVIEW, customer, actor=actor, action=_("correct"))
+    CustomerRights(actor).require_holds(customer)
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.version += 1
@@ -79,6 +82,7 @@ def customer_update(
 
 def customer_submit(*, actor: User, customer: Customer) -> Customer:
     """The maker sends a draft (or a corrected, returned entry) for review."""
+    CustomerRights(actor).require_holds(customer)
     return review_submit(policy=CUSTOMER_REVIEW, obj=customer, actor=actor)
 
 

@@ -32,8 +32,15 @@ def customer_reassign_owner(*, actor: User, customer: Customer, new_owner: User,
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not CustomerRights(actor).may_reassign_owner(customer):
         raise PermissionDenied(_("Only a manager of the customer's department reassigns its owner."))
-    if new_owner.department_id != customer.department_id or not new_owner.is_active:
-        raise ValidationError({"owner": _("The new owner must be an active member of the customer's department.")})
+    if not CustomerRights(actor).may_own(customer, new_owner):
+        raise ValidationError(
+            {
+                "owner": _(
+                    "The new owner must be an active clerk or manager of the customer's department"
+                    " (a security officer never owns a record)."
+                )
+            }
+        )
     old_owner = customer.owner
     if old_owner.pk == new_owner.pk:
         return customer

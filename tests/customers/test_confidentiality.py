@@ -321,6 +321,7 @@ def test_reassigning_the_owner_moves_the_per_object_rights(client, records, cler
     assert client.get(reverse("customers:detail", args=[customer.pk])).status_code == 200
     # Handing it on again takes the right away from the previous (non-maker) owner.
     third = UserFactory(username="third", department=customer.department)
+    third.groups.add(Group.objects.get(name="clerk"))  # an owner works on records (issue 14)
     services.customer_reassign_owner(actor=manager, customer=customer, new_owner=third)
     assert client.get(reverse("customers:detail", args=[customer.pk])).status_code == 404
     # The maker keeps their own rights throughout.

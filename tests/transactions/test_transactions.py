@@ -269,7 +269,7 @@ def test_a_reversal_belongs_to_the_same_customer(clerk, reviewer, approved_custo
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_reversals_submitted_at_once_cannot_overshoot(clerk, reviewer, department):
+def test_two_reversals_submitted_at_once_cannot_overshoot(clerk, reviewer, manager, department):
     from django.contrib.auth.models import Group
 
     from customers import services as customer_services
@@ -279,6 +279,9 @@ def test_two_reversals_submitted_at_once_cannot_overshoot(clerk, reviewer, depar
     )
     other_clerk = UserFactory(username="clerk_b", department=department)
     other_clerk.groups.add(Group.objects.get(name="clerk"))
+    # The second clerk works for the customer too: a clerk records business only
+    # for customers they see (issue 14).
+    customer_services.customer_reassign_owner(actor=manager, customer=customer, new_owner=other_clerk)
     purchase = _approved(clerk, reviewer, customer, amount=Decimal("100.00"))
     drafts = {
         user.username: _entered(user, customer, kind="return", original=purchase, amount=Decimal("70.00"))
