@@ -226,7 +226,7 @@ def id_number_of(side: Side) -> str:
 
 
 def another_member(world: World, side: Side):
-    return world.other_clerk if side is world.home else side.reviewer
+    return world.other_clerk if side is world.home else world.away_other_clerk
 
 
 # The application's routes -----------------------------------------------------

@@ -68,7 +68,8 @@ class World:
     away: Side  # department "corporate": the other department's manager
     tag: Tag
     product: Product
-    other_clerk: User
+    other_clerk: User  # a second clerk of each department: a new owner or handler
+    away_other_clerk: User
 
 
 def _member(username: str, role: str, department: Department, **extra) -> User:
@@ -203,6 +204,7 @@ def build_world(*, clerk, other_clerk, reviewer, manager, other_department_manag
     product = Product.objects.create(sku="SKU-AUTHZ", name="理财顾问服务", unit_price=Decimal("99.00"))
     home = _side(clerk.department, clerk, reviewer, manager, 100, product)
     away_department = other_department_manager.department
+    away_other_clerk = _member("away_other_clerk", "clerk", away_department)
     away = _side(
         away_department,
         _member("away_clerk", "clerk", away_department),
@@ -217,4 +219,11 @@ def build_world(*, clerk, other_clerk, reviewer, manager, other_department_manag
     for side in (home, away):
         side.product, side.unused_tag = product, unused_tag
         side.history["product"] = product_history
-    return World(home=home, away=away, tag=Tag.objects.get(name="VIP"), product=product, other_clerk=other_clerk)
+    return World(
+        home=home,
+        away=away,
+        tag=Tag.objects.get(name="VIP"),
+        product=product,
+        other_clerk=other_clerk,
+        away_other_clerk=away_other_clerk,
+    )
