@@ -1,12 +1,18 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit import selectors
 from audit.models import AccessLog
+from crm.admin_mixins import ReadOnlyAdmin, ScopedAdminMixin
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only in the database too."""
+class AccessLogAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    """Read-only for everyone (the log is append-only in the database too), and
+    only for those whose role reads the log, in their scope (their department's
+    entries unless they hold the company-wide right): a superuser without the
+    security officer's role sees no entry (SPEC §1)."""
 
     list_display = ("id", "at", "actor_name", "action", "customer_archive_no", "field", "address")
     list_filter = ("action", "at")
@@ -15,11 +21,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-id",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLog]:
+        if not selectors.reads_audit(request.user):
+            return AccessLog.objects.none()
+        return selectors.access_log_entries(reader=request.user)

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLog
+from crm.forms import SupportedDatesMixin
 
 
-class AccessLogFilter(forms.Form):
+class AccessLogFilter(SupportedDatesMixin, forms.Form):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     customer = forms.CharField(label=_("Archive number"), required=False, max_length=20)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *AccessLog.Action.choices])

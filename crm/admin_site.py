@@ -1,10 +1,16 @@
-"""The admin site, with the manager reports (`/admin/reports/`) in its navigation."""
+"""The admin site, with the manager reports (`/admin/reports/`) in its navigation
+and a "view on site" shortcut that is no existence oracle."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+
+from crm.admin_mixins import NoBulkChangeMixin, ReadOnlyMixin
 
 
 class CustodianAdminSite(admin.AdminSite):
@@ -18,8 +24,39 @@ class CustodianAdminSite(admin.AdminSite):
         extra = [
             path("reports/", self.admin_view(views.index), name="reports_index"),
             path("reports/<slug:name>/", self.admin_view(views.report), name="report"),
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
         ]
-        return extra + super().get_urls()
+        # Django's own `r/` (contenttypes' shortcut) redirects for any row that
+        # exists, in scope or not: replaced by the scoped one above.
+        return extra + [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
+
+    def view_on_site(self, request: HttpRequest, content_type_id: int, object_id: str):
+        """The admin's "view on site" link: a redirect to the row's page for a row
+        the viewer may open in this admin, and the same 404 for a row out of
+        scope, a missing one, or a model the admin does not show."""
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None or not model_admin.view_on_site:
+            raise Http404
+        if not model_admin.has_view_or_change_permission(request):
+            raise Http404
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None:  # a model admin that does not raise 404 itself
+            raise Http404
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+        else:
+            url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+        if not url:
+            raise Http404
+        return HttpResponseRedirect(url)
 
     def get_app_list(self, request, app_label=None):
         from reports.views import REPORTS, may_see_reports
@@ -47,3 +84,22 @@ class CustodianAdminSite(admin.AdminSite):
                 },
             )
         return apps
+
+
+def tidy_third_party_admins(site: admin.AdminSite) -> None:
+    """Third-party records of the system, after every admin module is loaded:
+    django-axes' log-in attempts and lock-outs read-only (unlock an account with
+    `manage.py axes_reset_username NAME`), and no task results at all (their
+    arguments are nobody's business in a browser; `manage.py` reads them)."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessLog as LoginLog
+    from django_tasks_db.models import DBTaskResult
+
+    for model in (AccessAttempt, LoginLog, AccessFailureLog):
+        if site.is_registered(model):
+            registered = type(site.get_model_admin(model))
+            site.unregister(model)
+            read_only = type(registered.__name__, (ReadOnlyMixin, NoBulkChangeMixin, registered), {})
+            site.register(model, read_only)
+    if site.is_registered(DBTaskResult):
+        site.unregister(DBTaskResult)

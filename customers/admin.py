@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from crm.admin_mixins import ReadOnlyBusinessAdmin
 from crm.pagination import CappedPaginator
 from customers import selectors
 from customers.models import Customer, Tag
@@ -15,11 +15,13 @@ from customers.presentation import masked_value
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(ReadOnlyBusinessAdmin):
     paginator = CappedPaginator  # never a full COUNT(*) of a large table
     """Read-only: every change to a customer goes through the services (and so
     through review); the admin is for finding, filtering and reading the trail.
     S3 values appear masked only; rows are the viewer's own scope."""
+
+    scope = staticmethod(lambda user: selectors.customers_visible_to(user).select_related("department", "data_key"))
 
     list_display = ("archive_no", "name", "kind", "masked_id_number", "status", "tier", "department", "created_at")
     list_filter = (
@@ -39,8 +41,12 @@ class CustomerAdmin(SimpleHistoryAdmin):
     # The admin shows personal (S2) and secret (S3) values masked for everyone:
     # full values are on the customer page, to those SPEC §2 allows.
     exclude = (*Customer.S3_FIELDS, *Customer.S2_FIELDS)
+    masked_fields = (*Customer.S3_FIELDS, *Customer.S2_FIELDS)  # in the trail's "changes" too
     readonly_fields = ("masked_id_number", "masked_bank_account", "masked_personal_values")
     history_list_display = ("status",)
+
+    def mask_value(self, name: str, value: object) -> str:
+        return masked_value(name, value)
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, customer: Customer) -> str:
@@ -58,39 +64,40 @@ class CustomerAdmin(SimpleHistoryAdmin):
         ]
         return format_html_join(mark_safe("<br>"), "{}：{}", ((label, value or "—") for label, value in shown))
 
-    def get_queryset(self, request: HttpRequest):
-        return selectors.customers_visible_to(request.user).select_related("department", "data_key")
+    class Media:
+        js = ("js/admin-search-guard.js",)  # an ID typed in the search box is never sent
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            # Out of scope looks exactly like a record that does not exist (SPEC §2):
-            # a 404, not the admin's "perhaps it was deleted?" redirect.
-            raise Http404
-        return obj
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        # simple-history falls back to the trail of rows it cannot find (deleted
-        # ones): out of scope must stay a 404.
-        self.get_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # A GET search puts what is typed in the address: an ID or bank number is
+        # never searched here (it would confirm a guessed number unlogged) and the
+        # address carrying it is replaced at once by one without it.
+        if selectors.reads_as_s3(request.GET.get("q", "")):
+            messages.warning(
+                request,
+                _("ID and bank numbers are looked up in the customer list's search box, where the lookup is logged."),
+            )
+            kept = request.GET.copy()
+            kept.pop("q")
+            return HttpResponseRedirect(request.path + (f"?{kept.urlencode()}" if kept else ""))
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
-        # Name prefix, archive number, mobile, exact ID / bank number (blind index).
+        # Name prefix, archive number, mobile; never the blind index (a GET).
         if not search_term:
             return queryset, False
         return queryset.filter(selectors.search_condition(search_term)), False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
-        return False
-
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    """The shared vocabulary of tags: new ones may be added; renaming or deleting
+    one would change the customers of every department without review."""
+
     search_fields = ("name",)
+    actions = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+        return False

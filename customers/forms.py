@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import SupportedDatesMixin
 from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
+from submissions.forms import OnceFormMixin
 
 FORM_FIELDS = [name for _key, _title, names in FIELD_GROUPS for name in names]
 
+# Fields the model normalises (spaces, dashes, full-width digits) before it checks
+# their length: the form must not measure the spelling people type. 64 characters
+# bounds the junk a form accepts; the model then says what the value should be.
+NORMALISED_FIELDS = ("id_number", "bank_account", "postal_code", "mobile", "phone")
+TYPED_MAX_LENGTH = 64
 
-class CustomerForm(forms.ModelForm):
+
+class CustomerForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     """The entry form. Field rules are the model's (`Customer.full_clean`); this
     form only parses what the browser sends, so every way in gets one verdict.
 
@@ -47,10 +56,20 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("mobile", "phone"):
             self.fields[name] = forms.CharField(
-                label=capfirst(Customer._meta.get_field(name).verbose_name), required=False, max_length=32
+                label=capfirst(Customer._meta.get_field(name).verbose_name), required=False
             )
             if self.instance.pk and getattr(self.instance, name):
                 self.initial[name] = getattr(self.instance, name).as_e164
+        for name in NORMALISED_FIELDS:
+            # `110105 19900307 021X` is 20 characters as typed and 18 once
+            # normalised: no maxlength in the browser, no length check before the model's.
+            field = self.fields[name]
+            field.max_length = TYPED_MAX_LENGTH
+            field.validators = [
+                *(x for x in field.validators if not isinstance(x, MaxLengthValidator)),
+                MaxLengthValidator(TYPED_MAX_LENGTH),
+            ]
+            field.widget.attrs.pop("maxlength", None)
         for name in ("consent_at", "guardian_consent_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
@@ -103,7 +122,7 @@ class CustomerForm(forms.ModelForm):
         return sections
 
 
-class GrantRequestForm(forms.Form):
+class GrantRequestForm(OnceFormMixin, forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "input"}),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.feedback import error_messages
+from crm.pagination import page_number
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.models import ChangeRequest, ChangeStatus, Customer, Kind, Tier
@@ -29,10 +30,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Kind.values else ""
     tier = request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else ""
     maker = request.GET.get("maker", "")[:150]
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     queue = selectors.review_queue(user=request.user, kind=kind, tier=tier, maker=maker)
     rows = list(queue[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
+from crm.parsing import object_id
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
@@ -471,7 +472,7 @@ def customer_reassign_owner(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     new_owner = (
         selectors.department_members(department_id=customer.department_id)
-        .filter(pk=request.POST.get("owner") or 0)
+        .filter(pk=object_id(request.POST.get("owner")) or 0)
         .first()
     )
     if new_owner is None:

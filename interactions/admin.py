@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from crm.admin_mixins import ReadOnlyBusinessAdmin
 from interactions import selectors
 from interactions.models import Complaint, Feedback, Interaction
-from transactions.admin import ScopedReadOnlyAdmin
 
 
 @admin.register(Interaction)
-class InteractionAdmin(ScopedReadOnlyAdmin):
+class InteractionAdmin(ReadOnlyBusinessAdmin):
     scope = staticmethod(lambda user: selectors.interactions_visible_to(user).select_related("customer", "handler"))
     list_display = ("occurred_at", "customer", "channel", "direction", "kind", "summary", "handler", "follow_up_at")
     list_filter = ("channel", "direction", "kind", "department")
@@ -21,7 +21,7 @@ class InteractionAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ScopedReadOnlyAdmin):
+class ComplaintAdmin(ReadOnlyBusinessAdmin):
     scope = staticmethod(lambda user: selectors.complaints_visible_to(user).select_related("customer", "handler"))
     list_display = ("number", "received_at", "customer", "category", "severity", "status", "handler", "due_at")
     list_filter = ("status", "severity", "category", "channel", "department")
@@ -31,7 +31,7 @@ class ComplaintAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ScopedReadOnlyAdmin):
+class FeedbackAdmin(ReadOnlyBusinessAdmin):
     scope = staticmethod(lambda user: selectors.surveys_visible_to(user).select_related("customer"))
     list_display = ("surveyed_at", "customer", "service_quality", "price", "overall")
     list_filter = ("overall", "department")

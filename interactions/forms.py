@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from crm.forms import SupportedDatesMixin
 from interactions.models import Complaint, Feedback, Interaction
+from submissions.forms import OnceFormMixin
 
 DATETIME = {"type": "datetime-local"}
 FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -22,7 +24,7 @@ def _now() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ["occurred_at", "channel", "direction", "kind", "summary", "content", "follow_up_at"]
@@ -39,7 +41,7 @@ class InteractionForm(forms.ModelForm):
         _style(self)
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -61,7 +63,7 @@ class ComplaintForm(forms.ModelForm):
         _style(self)
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ["surveyed_at", "service_quality", "price", "overall", "comment"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.feedback import error_messages, form_error
+from crm.parsing import object_id
 from customers.models import Customer
 from customers.selectors import customers_visible_to
 from interactions import rights, selectors, services
@@ -155,11 +156,10 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not rights.may_assign_complaint(request.user, complaint):
         messages.error(request, _("Only a manager of the complaint's department hands it to another handler."))
         return redirect("interactions:complaint", pk=pk)
-    handler_pk = request.POST.get("handler", "")
     handler = (
-        rights.eligible_handlers(department_id=complaint.department_id).filter(pk=handler_pk).first()
-        if handler_pk.isdigit() and len(handler_pk) < 19
-        else None
+        rights.eligible_handlers(department_id=complaint.department_id)
+        .filter(pk=object_id(request.POST.get("handler")) or 0)
+        .first()
     )
     if handler is None:
         messages.error(request, _("Choose a handler of the customer's department."))

@@ -19,6 +19,7 @@ from accounts.models import Department
 from audit.models import AccessLog
 from audit.services import access_log_record
 from bulk import spreadsheets
+from crm.forms import SupportedDatesMixin
 from reports import queries
 
 REPORTS = {
@@ -45,7 +46,7 @@ def may_see_reports(user) -> bool:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(SupportedDatesMixin, forms.Form):
     since = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=None, required=False)

@@ -9,6 +9,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import SupportedDatesMixin
+from submissions.forms import OnceFormMixin
 from transactions.models import REVERSES, Contract, Kind, Order, Product, Status, Transaction
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -43,7 +45,7 @@ def _input(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
-class TransactionForm(forms.ModelForm):
+class TransactionForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
@@ -77,7 +79,7 @@ class TransactionForm(forms.ModelForm):
             f"{t.number} · {t.get_kind_display()} · {t.amount} {t.currency} · {t.occurred_at:%Y-%m-%d}"
         )
         self.fields["original"].help_text = _("For a return or a refund: the purchase or payment it reverses.")
-        self.fields["currency"].widget.attrs.update({"maxlength": 3, "style": "text-transform:uppercase"})
+        self.fields["currency"].widget.attrs.update({"maxlength": 3, "class": "input uppercase"})
         for field in self.fields.values():
             _input(field.widget)
 
@@ -88,7 +90,7 @@ class TransactionForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class OrderForm(forms.ModelForm):
+class OrderForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Order
         fields = ["order_no", "note"]
@@ -99,7 +101,7 @@ class OrderForm(forms.ModelForm):
             _input(field.widget)
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     amount = MoneyField(label=_("Amount"), widget=forms.TextInput())
 
     class Meta:
@@ -124,7 +126,7 @@ KIND_CHOICES = [("", _("All kinds")), *Kind.choices]
 STATUS_CHOICES = [("", _("All statuses")), *Status.choices]
 
 
-class TransactionFilterForm(forms.Form):
+class TransactionFilterForm(SupportedDatesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)

@@ -36,6 +36,16 @@ class DataKeyDestroyed(VaultError):
     """The subject's data key was deleted (crypto-shredded): its values are gone."""
 
 
+class MasterKeyUnavailable(VaultError):
+    """A data key cannot be unwrapped: its master key is not in CRM_FIELD_KEYS, or
+    the key given under that id is not the one it was wrapped with. An operator's
+    problem, not the user's: `master_key_id` names the key to put back."""
+
+    def __init__(self, message: str, *, master_key_id: str) -> None:
+        super().__init__(message)
+        self.master_key_id = master_key_id
+
+
 def _wrap_aad(data_key_id: uuid.UUID, master_key_id: str) -> bytes:
     return b"custodian/data-key/" + data_key_id.bytes + b"/" + master_key_id.encode()
 
@@ -58,17 +68,19 @@ def new_data_key() -> DataKey:
 def _unwrap_bytes(data_key: DataKey) -> bytes:
     master = keyring().master_keys.get(data_key.master_key_id)
     if master is None:
-        raise VaultError(
+        raise MasterKeyUnavailable(
             f"Data key {data_key.id} is wrapped by master key {data_key.master_key_id!r}, "
-            "which is not in CRM_FIELD_KEYS. Add that key back, then run rotate_keys."
+            "which is not in CRM_FIELD_KEYS. Add that key back, then run rotate_keys.",
+            master_key_id=data_key.master_key_id,
         )
     wrapped = bytes(data_key.wrapped)
     try:
         return master.aead.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(data_key.id, master.id))
     except InvalidTag as exc:
-        raise VaultError(
+        raise MasterKeyUnavailable(
             f"Data key {data_key.id} does not unwrap with master key {master.id!r}: "
-            "the key material is wrong or the wrapped key was altered."
+            "the key material is wrong or the wrapped key was altered.",
+            master_key_id=master.id,
         ) from exc
 
 

@@ -45,3 +45,19 @@ def test_the_company_wide_right_shows_every_department(client, security_officer,
     shown = {e.id for e in client.get(reverse("audit:access_log")).context["entries"]}
     assert far.id in shown
     assert theirs.archive_no in client.get(reverse("audit:changes")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_access_log_in_the_admin_is_scoped_to_the_security_officers_department(
+    client, security_officer, other_department_manager
+):
+    from audit.models import AccessLog
+    from audit.services import access_log_record
+
+    mine = access_log_record(action="login", actor=security_officer)
+    theirs = access_log_record(action="login", actor=other_department_manager)
+    client.force_login(security_officer)
+    listed = client.get("/admin/audit/accesslog/").context["cl"].result_list
+    assert mine in listed and theirs not in listed
+    assert client.get(f"/admin/audit/accesslog/{theirs.pk}/change/").status_code == 404
+    assert AccessLog.objects.filter(pk=theirs.pk).exists()

@@ -44,7 +44,11 @@ def test_clerk_corrects_a_wrong_id_checksum_and_sees_the_masked_id_on_the_record
     assert page.input_value("#id_address") == "建国路88号"
     assert not Customer.objects.exists()
 
-    page.fill("#id_id_number", number)
+    # Typed as it is printed on the card, with spaces: 20 characters for an
+    # 18-character number. The browser keeps every character; the server normalises.
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
+    page.fill("#id_id_number", spaced)
+    assert page.input_value("#id_id_number") == spaced
     page.get_by_role("button", name="保存并核对").click()
 
     # Step two: the summary of what will be submitted, as stored.

@@ -11,13 +11,14 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from accounts.models import Department, Role, User
+from crm.env import env_bool
 from customers import services
 from customers.models import Customer, Tag, Tier
 from interactions.demo import seed_service
@@ -76,8 +77,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=64, help="How many demo customers (first run only).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even in production (DJANGO_DEBUG=false): adds demo users with a known password.",
+        )
 
-    def handle(self, *args, customers: int, **options):
+    def handle(self, *args, customers: int, force: bool = False, **options):
+        # Read the environment, not settings.DEBUG: the test runner turns DEBUG off
+        # for every test, while production is what DJANGO_DEBUG=false declares.
+        if not env_bool("DJANGO_DEBUG", default=True) and not force:
+            raise CommandError(
+                "seed_demo refuses to run in production (DJANGO_DEBUG=false): it creates demo users "
+                "with a known password and fake customers. If this really is a demo machine, "
+                "run it again with --force."
+            )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
             users = self._users(password)
