@@ -61,6 +61,13 @@ def security_officer(department):
 
 
 @pytest.fixture
+def superuser(db):
+    """A technical superuser with no role and no department: the business rules
+    apply to them too (SPEC §1), so they see no business row."""
+    return UserFactory(username="root", department=None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def customer(clerk):
     return CustomerFactory(actor=clerk)
 
