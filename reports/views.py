@@ -41,6 +41,8 @@ def company_wide(user) -> bool:
 
 
 def may_see_reports(user) -> bool:
+    if not user.is_authenticated:
+        return False  # the admin's log-in page lists apps for visitors too
     return company_wide(user) or (
         user.department_id is not None and user.has_role_permission("customers.view_department_customers")
     )
