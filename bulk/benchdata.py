@@ -185,7 +185,8 @@ SEED_COMPANIES = [
 SEED_STREETS = ["中山路", "解放路", "人民路", "建设路", "和平路", "新华路", "胜利路", "文化路"]
 SEED_OCCUPATIONS = ["教师", "工程师", "医生", "个体经营", "会计", "销售经理", "公务员", "职员", "律师", "退休"]
 SEED_MOBILE_PREFIXES = ["138", "139", "135", "186", "150", "177", "133", "189", "158", "187"]
-# The code's alphabet less "E": digits around a lone E read as scientific notation.
+# The code's alphabet less "E" (the import once took digits around a lone E for Excel's
+# scientific notation; kept so that customer n stays the customer earlier runs made).
 USCC_DIGITS = "0123456789ABCDFGHJKLMNPQRTUWXY"
 ADULT_DAYS = 20000  # birth dates 1950-01-01 … 2004-10
 CHILD_DAYS = 2000
