@@ -45,7 +45,8 @@ def test_pages_and_the_admin_load_without_a_content_security_policy_violation(li
 
     # The language switch submits its form from static/js/layout.js.
     page.goto(f"{live_server.url}/customers/")
-    page.select_option("#language", "en")
+    with page.expect_navigation():  # the switch posts its form; wait for the page it leads to
+        page.select_option("#language", "en")
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "en"
     assert violations == []
