@@ -3,7 +3,8 @@
 // (issue 14): such a text is not sent; the user is pointed to the customer list's
 // search box, which posts it and logs the lookup. Mirrors
 // customers.selectors.reads_as_s3 (the server refuses it as well).
-(function () {
+// Loaded in the admin's <head> (ModelAdmin.Media): wait for the form to exist.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.getElementById("changelist-search");
   if (!form) { return; }
@@ -30,4 +31,4 @@
     }
     note.textContent = message;
   });
-})();
+});
