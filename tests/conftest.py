@@ -72,6 +72,16 @@ def customer(clerk):
     return CustomerFactory(actor=clerk)
 
 
+@pytest.fixture
+def approved_customer(clerk, reviewer):
+    """The clerk's customer, submitted and approved by the reviewer (business is
+    recorded only for approved customers)."""
+    from customers import services as customer_services
+
+    pending = customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
+    return customer_services.customer_approve(actor=reviewer, customer=pending)
+
+
 @pytest.fixture(autouse=True)
 def _audit_checkpoints_apart(settings, tmp_path):
     """Each test keeps its access-log checkpoints in its own file."""

@@ -12,19 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from customers import services as customer_services
 from interactions import services
 from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
 from interactions.selectors import complaint_queue, follow_ups_due
 from tests.factories import CustomerFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def approved_customer(clerk, reviewer):
-    pending = customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
-    return customer_services.customer_approve(actor=reviewer, customer=pending)
 
 
 def _complaint(clerk, customer, **fields) -> Complaint:

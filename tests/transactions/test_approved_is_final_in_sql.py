@@ -8,19 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from tests.factories import CustomerFactory
 from transactions import triggers
 from transactions.models import Status, Transaction
 
 from .test_transactions import _approved, _entered
-
-
-@pytest.fixture
-def approved_customer(clerk, reviewer):
-    from customers import services as customer_services
-
-    pending = customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
-    return customer_services.customer_approve(actor=reviewer, customer=pending)
 
 
 def _sql(statement: str, params: list) -> None:

@@ -21,14 +21,6 @@ from transactions.models import ORDER_MOVES, Order, OrderStatus, Product, Status
 YESTERDAY = timezone.now() - timedelta(days=1)
 
 
-@pytest.fixture
-def approved_customer(clerk, reviewer):
-    from customers import services as customer_services
-
-    pending = customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
-    return customer_services.customer_approve(actor=reviewer, customer=pending)
-
-
 def _entered(clerk, customer, **fields) -> Transaction:
     values = {"kind": "purchase", "occurred_at": YESTERDAY, "amount": Decimal("100.00"), **fields}
     return services.transaction_create(actor=clerk, customer=customer, fields=values)
