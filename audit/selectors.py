@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,9 +44,7 @@ def access_log_entries(
     entries = AccessLog.objects.select_related("actor").order_by("-id")
     department_id = department_scope(reader)
     if department_id is not None:
-        from django.db.models import Q
-
-        from customers.models import Customer
+        from customers.models import Customer  # audit sits below customers: no import at load time
 
         entries = entries.filter(
             Q(actor__department_id=department_id)
