@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from audit import selectors
 from audit.models import AccessLog
-from crm.admin_mixins import ReadOnlyAdmin, ScopedAdminMixin
+from core.admin_mixins import ReadOnlyAdmin, ScopedAdminMixin
 
 
 @admin.register(AccessLog)

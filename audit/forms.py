@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLog
-from crm.forms import SupportedDatesMixin
+from core.forms import SupportedDatesMixin
 
 
 class AccessLogFilter(SupportedDatesMixin, forms.Form):

@@ -16,7 +16,7 @@ from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
 from audit.services import access_log_verify
 from audit.trail import trail_entries_for_pairs
-from crm.pagination import page_number
+from core.pagination import page_number
 from customers.models import Customer
 from customers.presentation import masked_value
 

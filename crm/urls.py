@@ -13,5 +13,6 @@ urlpatterns = [
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),
+    path("desk/", include("desk.urls")),
     path("", customer_views.home, name="home"),
 ]

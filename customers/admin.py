@@ -7,8 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_mixins import ReadOnlyBusinessAdmin
-from crm.pagination import CappedPaginator
+from core.admin_mixins import ReadOnlyBusinessAdmin
+from core.pagination import CappedPaginator
 from customers import selectors
 from customers.models import Customer, Tag
 from customers.presentation import masked_value

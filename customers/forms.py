@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import SupportedDatesMixin
+from core.forms import SupportedDatesMixin
 from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
 from submissions.forms import OnceFormMixin

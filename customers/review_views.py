@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.feedback import error_messages
-from crm.pagination import page_number
+from core.feedback import error_messages
+from core.pagination import page_number
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.models import ChangeRequest, ChangeStatus, Customer, Kind, Tier

@@ -18,8 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
-from crm.pagination import KeysFirstPaginator
-from crm.parsing import object_id
+from core.pagination import KeysFirstPaginator
+from core.parsing import object_id
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from crm.admin_mixins import ReadOnlyBusinessAdmin
+from core.admin_mixins import ReadOnlyBusinessAdmin
 from interactions import selectors
 from interactions.models import Complaint, Feedback, Interaction
 

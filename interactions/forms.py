@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from crm.forms import SupportedDatesMixin
+from core.forms import SupportedDatesMixin
 from interactions.models import Complaint, Feedback, Interaction
 from submissions.forms import OnceFormMixin
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.feedback import error_messages, form_error
-from crm.pagination import CappedPaginator
-from crm.parsing import object_id
+from core.feedback import error_messages, form_error
+from core.pagination import CappedPaginator
+from core.parsing import object_id
 from customers.models import Customer
 from customers.selectors import customers_visible_to
 from interactions import rights, selectors, services

@@ -19,7 +19,7 @@ from accounts.models import Department
 from audit.models import AccessLog
 from audit.services import access_log_record
 from bulk import spreadsheets
-from crm.forms import SupportedDatesMixin
+from core.forms import SupportedDatesMixin
 from reports import queries
 
 REPORTS = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from crm.admin_mixins import BusinessAdmin, ReadOnlyBusinessAdmin
+from core.admin_mixins import BusinessAdmin, ReadOnlyBusinessAdmin
 from transactions import selectors
 from transactions.models import Contract, Order, Product, Transaction
 

@@ -9,7 +9,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import SupportedDatesMixin
+from core.forms import SupportedDatesMixin
 from submissions.forms import OnceFormMixin
 from transactions.models import REVERSES, Contract, Kind, Order, Product, Status, Transaction
 

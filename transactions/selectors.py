@@ -136,7 +136,7 @@ class Business:
 
 
 def customer_business(*, user: User, customer: Customer, page_number) -> Business:
-    from crm.pagination import CappedPaginator
+    from core.pagination import CappedPaginator
     from customers.models import Status as CustomerStatus
     from transactions.models import ORDER_MOVES, OrderStatus
 

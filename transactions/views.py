@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department
-from crm.feedback import error_messages, form_error
-from crm.pagination import CappedPaginator
+from core.feedback import error_messages, form_error
+from core.pagination import CappedPaginator
 from customers.models import Customer
 from customers.rights import may_hold_records
 from customers.selectors import customers_visible_to

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 
-from crm.admin_mixins import BusinessAdmin, NoBulkChangeMixin, ReadOnlyBusinessAdmin, ReadOnlyMixin
+from core.admin_mixins import BusinessAdmin, NoBulkChangeMixin, ReadOnlyBusinessAdmin, ReadOnlyMixin
 
 # Kept in the admin on purpose (SPEC §1: technical administration).
 ADMINISTERED = {"auth.Group", "accounts.User", "accounts.Department", "customers.Tag", "transactions.Product"}

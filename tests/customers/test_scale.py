@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.context_processors import badge
-from crm.pagination import CappedPaginator, page_number
+from core.pagination import CappedPaginator, page_number
 from customers import services
 from customers.models import Customer
 from customers.selectors import customers_visible_to

@@ -65,7 +65,7 @@ class BadInputMiddleware:
     - A date at the edge of the calendar (`9999-12-31` plus a time-zone shift, a
       year-1 date minus eight hours, an admin date drill-down past year 9999)
       overflows Python's date arithmetic: 400 with the product's page. The forms
-      refuse such dates beside the field first (`crm.forms.SupportedDatesMixin`);
+      refuse such dates beside the field first (`core.forms.SupportedDatesMixin`);
       this catches what a form does not see (the admin's date drill-down, reports).
     - An id that is not a number (`owner=abc`) or a malformed UUID reaching a
       lookup: 400.

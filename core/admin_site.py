@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_mixins import NoBulkChangeMixin, ReadOnlyMixin
+from core.admin_mixins import NoBulkChangeMixin, ReadOnlyMixin
 
 
 class CustodianAdminSite(admin.AdminSite):

@@ -32,7 +32,7 @@ from django.utils.encoding import force_str
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from crm.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 
 READ_METHODS = ("GET", "HEAD")
 

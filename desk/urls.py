@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (each page adds its own line below)
+
+app_name = "desk"
+
+urlpatterns = []
