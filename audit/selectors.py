@@ -9,20 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AccessLog
-
-
-def reads_audit(user: User) -> bool:
-    """The access log and the change trail are the security officer's (a role
-    right; superusers get no shortcut)."""
-    return user.is_authenticated and user.has_role_permission("audit.view_accesslog")
-
-
-def department_scope(user: User | None) -> int | None:
-    """The department whose log and trail `user` reads, or None for the whole
-    company (`accounts.view_company_log`, a role right like every other)."""
-    if user is None or user.has_role_permission("accounts.view_company_log"):
-        return None
-    return user.department_id or 0
+from audit.rights import department_scope
 
 
 def _local_day_start(day: date) -> datetime:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit import selectors
+from audit import rights, selectors
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
 from audit.services import access_log_verify
@@ -22,8 +22,7 @@ from customers.presentation import masked_value
 
 
 def _security_officer(request: HttpRequest) -> None:
-    if not selectors.reads_audit(request.user):
-        raise Http404
+    rights.require_reads_audit(request.user)
 
 
 def _page_number(request: HttpRequest) -> int:

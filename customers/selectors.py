@@ -207,13 +207,13 @@ def _looks_like_id_number(code: str) -> bool:
     return False
 
 
-def customer_detail(*, user: User, pk: int) -> Customer:
-    """One visible customer, or `Customer.DoesNotExist` (a 404, same as no such row)."""
+def customer_detail_rows(*, user: User) -> QuerySet[Customer]:
+    """The visible customers with what a customer's page shows
+    (`customers.rights.customer_for` picks one, or answers 404)."""
     return (
         customers_visible_to(user)
         .select_related("department", "owner", "entered_by", "reviewed_by", "second_reviewed_by", "data_key")
         .prefetch_related("tags")
-        .get(pk=pk)
     )
 
 

@@ -27,7 +27,9 @@ from customers.lookups import customer_lookup
 from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
-from customers.rights import rights_for
+from customers.rights import changes as change_rights
+from customers.rights import customer_for, rights_for
+from customers.rights import grants as grant_rights
 from customers.validators import normalize_bank_account, normalize_code
 from interactions.selectors import complaint_queue, customer_service, customer_timeline, follow_ups_due
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
@@ -38,11 +40,7 @@ SENSITIVE = ("id_number", "bank_account")
 
 
 def _visible_customer(request: HttpRequest, pk: int) -> Customer:
-    try:
-        return selectors.customer_detail(user=request.user, pk=pk)
-    except Customer.DoesNotExist as exc:
-        # Out of scope and nonexistent look the same.
-        raise Http404 from exc
+    return customer_for(request.user, pk, page=True)
 
 
 @login_required
@@ -176,9 +174,10 @@ def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The maker corrects a draft or a returned entry; the maker or owner of an
     approved record proposes a change of it, which goes through review."""
     customer = _visible_customer(request, pk)
-    if services.may_request_change(request.user, customer):
+    rights = rights_for(request)
+    if rights.may_request_change(customer):
         return _change_request(request, customer)
-    if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
+    if not rights.may_edit(customer):
         messages.error(request, _("Only the maker can edit a draft or a returned entry."))
         return redirect("customers:detail", pk=customer.pk)
     form = CustomerForm(request.POST or None, instance=customer)
@@ -247,10 +246,8 @@ def _change_request(request: HttpRequest, customer: Customer) -> HttpResponse:
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A change request: the difference it proposes, its decisions, and — for a
     reviewer who may decide it — the decision form."""
-    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
-    if change is None:
-        raise Http404
-    deciding = selectors.change_queue(user=request.user).filter(pk=pk).exists()
+    change = change_rights.change_for(request.user, pk)
+    deciding = change_rights.deciding(request.user, change)
     presenter = CustomerPresenter(change.customer, rights_for(request), personal=deciding)
     return render(
         request,
@@ -260,6 +257,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": change.customer,
             "difference": presenter.difference(services.proposed_values(change)),
             "deciding": deciding,
+            "may_withdraw": change_rights.may_withdraw(request.user, change),
             "second": deciding and awaits_second_approval(CHANGE_REVIEW, change),
             "decisions": decisions_of(change)[:20],
         },
@@ -269,9 +267,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
-    if change is None:
-        raise Http404
+    change = change_rights.change_for(request.user, pk)
     try:
         services.change_request_withdraw(actor=request.user, change=change)
     except (ValidationError, PermissionDenied) as exc:
@@ -286,7 +282,7 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Step two of entry: exactly what will be submitted, as stored (normalised),
     with possible duplicates; the maker confirms or goes back to the form."""
     customer = _visible_customer(request, pk)
-    if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
+    if not rights_for(request).may_edit(customer):
         return redirect("customers:detail", pk=customer.pk)
     duplicates, openable = duplicates_for_viewer(request.user, [customer])
     return render(
@@ -419,7 +415,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             "mine": selectors.grants_of(user=request.user)[:100],
             "to_decide": selectors.grants_to_decide(user=request.user)[:100],
             "live_in_department": selectors.live_grants_of_department(user=request.user)[:100],
-            "can_decide": request.user.has_role_permission("customers.approve_grant"),
+            "can_decide": grant_rights.may_decide_grants(request.user),
         },
     )
 
@@ -427,21 +423,13 @@ def grants(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
-    if decision == "revoke":
-        scope = selectors.grants_of(user=request.user) | selectors.live_grants_of_department(user=request.user)
-    else:
-        scope = selectors.grants_to_decide(user=request.user)
-    grant = scope.filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
-    action = {"approve": services.grant_approve, "refuse": services.grant_refuse}.get(decision)
+    grant = grant_rights.grant_for(request.user, grant_id, decision=decision)
     try:
         if decision == "revoke":
             services.grant_revoke(actor=request.user, grant=grant, request=request)
-        elif action is not None:
-            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
         else:
-            raise Http404
+            action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
+            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
     else:

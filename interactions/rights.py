@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.visibility import visible_or_404
 from customers.models import Customer
 from customers.rights import may_hold_records, require_maker
 from customers.selectors import customers_visible_to, department_members
@@ -18,21 +18,12 @@ from interactions import selectors
 from interactions.models import Complaint, Interaction
 
 
-def _get_or_404(rows: QuerySet, pk):
-    """One row of `rows` (already narrowed to the user's scope), or a 404 that
-    looks the same for a row out of scope, a missing row and a non-numeric id."""
-    try:
-        return rows.get(pk=int(pk))
-    except (rows.model.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
-        raise Http404 from exc
-
-
 def interaction_for(user: User, pk) -> Interaction:
-    return _get_or_404(selectors.interactions_visible_to(user).select_related("customer", "handler"), pk)
+    return visible_or_404(selectors.interactions_visible_to(user).select_related("customer", "handler"), pk)
 
 
 def complaint_for(user: User, pk) -> Complaint:
-    return _get_or_404(selectors.complaints_visible_to(user).select_related("customer", "handler", "created_by"), pk)
+    return visible_or_404(selectors.complaints_visible_to(user).select_related("customer", "handler", "created_by"), pk)
 
 
 def _same_department(user: User, department_id: int | None) -> bool:

@@ -14,6 +14,8 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from customers.models import Customer
+from customers.rights import may_hold_records
+from customers.rights import open_for_business as customer_open_for_business
 from customers.selectors import visible_with_customer
 from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
 
@@ -21,8 +23,6 @@ from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
 def _with_handled(user: User, rows: QuerySet) -> QuerySet:
     """Whoever may see the customer sees its rows; so does the handler a manager
     gave a row to, while they still work on the department's records."""
-    from customers.rights import may_hold_records
-
     visible = visible_with_customer(user, rows)
     if user.is_authenticated and may_hold_records(user):
         visible = visible | rows.filter(handler=user, department_id=user.department_id)
@@ -151,11 +151,8 @@ class Service:
 
 
 def customer_service(*, user: User, customer: Customer) -> Service:
-    from customers.models import Status as CustomerStatus
-    from customers.rights import may_hold_records
-
     # The buttons follow the rights the services enforce (interactions/rights.py).
-    open_for_business = customer.status == CustomerStatus.APPROVED and may_hold_records(user)
+    open_for_business = customer_open_for_business(customer) and may_hold_records(user)
     return Service(
         interactions=list(customer.interactions.select_related("handler").order_by("-occurred_at", "-id")[:20]),
         complaints=list(customer.complaints.order_by("-received_at", "-id")[:20]),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from interactions import rights
 from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
 
@@ -25,12 +25,9 @@ def _save(obj, *, actor: User, reason: str) -> None:
 
 
 def _open_customer(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
-        raise ValidationError(
-            _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
-        )
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 from transactions import rights
 from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
@@ -45,12 +45,9 @@ def _save(obj, *, actor: User, reason: str) -> None:
 
 
 def _customer_open_for_business(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
-        raise ValidationError(
-            _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
-        )
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
+    )
 
 
 def left_to_reverse(original: Transaction, *, excluding: int | None = None) -> Decimal:
