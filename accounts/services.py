@@ -22,10 +22,10 @@ When either changes, or the account is disabled, `user_rights_end`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,34 +46,16 @@ REASONS = {
 }
 
 
-def _end_grants(user: User, *, actor: User | None, reason: str, now) -> int:
-    from customers.models import AccessGrant, GrantStatus
-
-    # Row lock: the race is a manager approving a request while the grantee's role changes.
-    grants = list(
-        AccessGrant.objects.select_for_update()
-        .filter(grantee=user)
-        .filter(Q(status=GrantStatus.REQUESTED) | Q(status=GrantStatus.APPROVED, expires_at__gt=now))
-        .order_by("pk")
-    )
-    for grant in grants:
-        grant.status, grant.revoked_at = GrantStatus.REVOKED, now
-        grant.revoked_by = actor if actor is not None and actor.pk != user.pk else None
-        grant._history_user = actor
-        grant._change_reason = reason
-        grant.save(update_fields=["status", "revoked_at", "revoked_by"])
-    return len(grants)
+# What ends with a user's role, department or account, by the app that holds it:
+# each app that gives rights registers its ender at start-up (customers: access
+# grants and per-object rights, in `CustomersConfig.ready`), so accounts imports
+# none of them. An ender runs in the caller's transaction and returns a count.
+RIGHTS_ENDERS: dict[str, Callable[..., int]] = {}
 
 
-def _end_object_rights(user: User) -> int:
-    from customers.models import CustomerUserObjectPermission
-    from customers.rights import may_hold_records
-
-    rows = CustomerUserObjectPermission.objects.filter(user=user)
-    if may_hold_records(user):
-        rows = rows.exclude(content_object__department_id=user.department_id)
-    deleted, _ = rows.delete()
-    return deleted
+def rights_ender_register(name: str, ender: Callable[..., int]) -> None:
+    """`ender(user, *, actor, reason, now)` ends what `user` no longer may hold."""
+    RIGHTS_ENDERS[name] = ender
 
 
 @transaction.atomic
@@ -94,10 +76,7 @@ def user_rights_end(
     user = User.objects.select_for_update().get(pk=user.pk)
     reason = _("; ").join(str(REASONS.get(code, code)) for code in reasons)
     now = timezone.now()
-    ended = {
-        "grants": _end_grants(user, actor=actor, reason=reason, now=now),
-        "object_rights": _end_object_rights(user),
-    }
+    ended = {name: end(user, actor=actor, reason=reason, now=now) for name, end in RIGHTS_ENDERS.items()}
     if not any(ended.values()) and user.last_login is None:
         return None
     # Every session of the user fails its next request (the epoch is in the session hash).

@@ -4,9 +4,12 @@ right), decided in one place. The pages, the admin and the selectors ask these."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
-from accounts.models import User
+if TYPE_CHECKING:  # audit sits below accounts: the user type is for reading only
+    from accounts.models import User
 
 
 def reads_audit(user: User) -> bool:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +14,9 @@ from audit import rights, selectors
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
 from audit.services import access_log_verify
+from audit.subjects import subject
 from audit.trail import trail_entries_for_pairs
 from core.pagination import page_number
-from customers.models import Customer
-from customers.presentation import masked_value
 
 
 def _security_officer(request: HttpRequest) -> None:
@@ -46,7 +44,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         ),
         page=page,
     )
-    labels = {f.name: capfirst(f.verbose_name) for f in Customer._meta.fields}
+    labels = subject("customer").field_labels()
     for entry in entries:
         entry.field_label = labels.get(entry.field, entry.field)
     return render(
@@ -98,7 +96,8 @@ def changes(request: HttpRequest) -> HttpResponse:
         page=page,
         reader=request.user,
     )
-    entries = trail_entries_for_pairs(pairs, model=Customer, show=masked_value)
+    customers = subject("customer")
+    entries = trail_entries_for_pairs(pairs, model=customers.model, show=customers.show)
     rows = [(record, entry) for (record, _older), entry in zip(pairs, entries, strict=True)]
     return render(
         request,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import User
+from accounts.models import Role, User
 from customers import validators as v
 from customers.models import (
     AccessGrant,
@@ -280,8 +280,6 @@ def department_members(*, department_id: int | None) -> QuerySet[User]:
     """Who may be given a record of the department (its owner, a complaint's or a
     contact's handler): its active clerks and managers, never a security officer
     (the same rule as `customers.rights.may_hold_records`)."""
-    from accounts.models import Role
-
     return (
         User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
         .exclude(groups__name=Role.SECURITY_OFFICER)

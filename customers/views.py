@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from audit.trail import trail_entries
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import selectors, services
@@ -31,9 +30,9 @@ from customers.rights import changes as change_rights
 from customers.rights import customer_for, rights_for
 from customers.rights import grants as grant_rights
 from customers.validators import normalize_bank_account, normalize_code
-from interactions.selectors import complaint_queue, customer_service, customer_timeline, follow_ups_due
+from interactions.selectors import complaint_queue, follow_ups_due
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
-from transactions.selectors import customer_business, my_transactions
+from transactions.selectors import my_transactions
 from vault import masking
 
 SENSITIVE = ("id_number", "bank_account")
@@ -294,41 +293,6 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": duplicates.get(customer.pk, []),
             "openable": openable,
             "findings": validation_findings(customer),
-        },
-    )
-
-
-@login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible_customer(request, pk)
-    rights = rights_for(request)
-    presenter = CustomerPresenter(customer, rights)
-    records = list(selectors.customer_history(customer=customer)[:51])
-    trail = trail_entries(records, model=Customer, show=presenter.show)[:50]
-    decisions = list(decisions_of(customer)[:50])
-    reveal_basis = rights.reveal_basis(customer)
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "presenter": presenter,
-            "trail": trail,
-            "can_edit": customer.entered_by_id == request.user.pk and customer.status in services.EDITABLE_BY_MAKER,
-            "can_request_change": services.may_request_change(request.user, customer),
-            "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
-            "business": customer_business(user=request.user, customer=customer, page_number=request.GET.get("tx_page")),
-            "service": customer_service(user=request.user, customer=customer),
-            "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
-            "reveal_basis": reveal_basis[0] if reveal_basis else "",
-            "revealable": services.REVEALABLE,
-            "live_grant": rights.live_grants.get(customer.pk),
-            "may_request_grant": rights.may_request_grant(customer),
-            "may_tag": rights.may_tag(customer),
-            "all_tags": Tag.objects.all() if rights.may_tag(customer) else (),
-            "owner_choices": selectors.department_members(department_id=customer.department_id)
-            if rights.may_reassign_owner(customer)
-            else None,
         },
     )
 

@@ -18,6 +18,7 @@ from customers.rights import may_hold_records
 from customers.rights import open_for_business as customer_open_for_business
 from customers.selectors import visible_with_customer
 from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
+from transactions.models import Transaction
 
 
 def _with_handled(user: User, rows: QuerySet) -> QuerySet:
@@ -85,8 +86,6 @@ def customer_timeline(*, customer: Customer, trail: list, decisions) -> list[Eve
     """Everything that happened to the customer, newest first: its change trail,
     review decisions, transactions, contacts, complaints and surveys. One query per
     kind, each limited, so the page costs the same however much history there is."""
-    from transactions.models import Transaction
-
     n = TIMELINE_LENGTH
     events = [
         Event(entry.when, str(_("Record")), str(entry.kind), entry.reason or "", "#history") for entry in trail[:n]

@@ -33,6 +33,14 @@ def is_security_officer(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECURITY_OFFICER)
 
 
+def reviews_entries(user: User) -> bool:
+    """Decides entries of the department: first approvals (a reviewer) or second
+    ones (a manager)."""
+    return user.has_role_permission("customers.review_customer") or user.has_role_permission(
+        "customers.second_approve_customer"
+    )
+
+
 def may_hold_records(user: User) -> bool:
     """May be a record's maker, owner or handler: an active member of a department
     in a role that works on records (clerk or manager). Never a security officer,
