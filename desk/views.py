@@ -13,9 +13,23 @@ from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.rights import customer_for, rights_for
 from customers.services import REVEALABLE
+from interactions import rights as interaction_rights
 from interactions.selectors import customer_service, customer_timeline
 from review.mechanism import decisions_of
+from transactions import rights as transaction_rights
 from transactions.selectors import customer_business
+
+
+def _business_buttons(user, customer: Customer) -> dict[str, bool]:
+    """What the customer page offers to record, as the transactions' and
+    interactions' rights decide (their services ask the same again)."""
+    return {
+        "enter": transaction_rights.may_enter_for(user, customer),
+        "move_orders": transaction_rights.may_move_orders(user),
+        "log": interaction_rights.may_record_for(user, customer, "interactions.add_interaction"),
+        "complain": interaction_rights.may_record_for(user, customer, "interactions.add_complaint"),
+        "survey": interaction_rights.may_record_for(user, customer, "interactions.add_feedback"),
+    }
 
 
 @login_required
@@ -40,8 +54,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": rights.may_edit(customer),
             "can_request_change": rights.may_request_change(customer),
             "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
-            "business": customer_business(user=request.user, customer=customer, page_number=request.GET.get("tx_page")),
-            "service": customer_service(user=request.user, customer=customer),
+            "business": customer_business(customer=customer, page_number=request.GET.get("tx_page")),
+            "service": customer_service(customer=customer),
+            "may": _business_buttons(request.user, customer),
             "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": REVEALABLE,

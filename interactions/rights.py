@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.visibility import visible_or_404
 from customers.models import Customer
-from customers.rights import may_hold_records, require_maker
+from customers.rights import may_hold_records, open_for_business, require_maker
 from customers.selectors import customers_visible_to, department_members
 from interactions import selectors
 from interactions.models import Complaint, Interaction
@@ -72,6 +72,12 @@ def may_assign_complaint(user: User, complaint: Complaint) -> bool:
         and user.has_role_permission("interactions.assign_complaint")
         and may_hold_records(user)
     )
+
+
+def may_record_for(user: User, customer: Customer, permission: str) -> bool:
+    """The customer page's buttons for a new contact, complaint or survey: an
+    approved customer, a user who may hold records, in a role with `permission`."""
+    return open_for_business(customer) and may_hold_records(user) and user.has_role_permission(permission)
 
 
 # What the services call: each raises, so nothing is written by the wrong person.

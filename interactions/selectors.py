@@ -15,7 +15,6 @@ from django.utils.translation import pgettext
 from accounts.models import User
 from customers.models import Customer
 from customers.rights import may_hold_records
-from customers.rights import open_for_business as customer_open_for_business
 from customers.selectors import visible_with_customer
 from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
 from transactions.models import Transaction
@@ -144,19 +143,11 @@ class Service:
     interactions: list
     complaints: list
     surveys: list
-    may_log: bool
-    may_complain: bool
-    may_survey: bool
 
 
-def customer_service(*, user: User, customer: Customer) -> Service:
-    # The buttons follow the rights the services enforce (interactions/rights.py).
-    open_for_business = customer_open_for_business(customer) and may_hold_records(user)
+def customer_service(*, customer: Customer) -> Service:
     return Service(
         interactions=list(customer.interactions.select_related("handler").order_by("-occurred_at", "-id")[:20]),
         complaints=list(customer.complaints.order_by("-received_at", "-id")[:20]),
         surveys=list(customer.surveys.order_by("-surveyed_at", "-id")[:20]),
-        may_log=open_for_business and user.has_role_permission("interactions.add_interaction"),
-        may_complain=open_for_business and user.has_role_permission("interactions.add_complaint"),
-        may_survey=open_for_business and user.has_role_permission("interactions.add_feedback"),
     )

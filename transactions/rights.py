@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from core.visibility import visible_or_404
 from customers.models import Customer
-from customers.rights import may_hold_records, require_maker
+from customers.rights import may_hold_records, open_for_business, require_maker
 from customers.selectors import customers_visible_to
 from review.mechanism import EDITABLE_BY_MAKER
 from transactions import selectors
@@ -70,6 +70,16 @@ def may_move_order(user: User, order: Order) -> bool:
         and user.department_id == order.customer.department_id
         and selectors.orders_visible_to(user).filter(pk=order.pk).exists()
     )
+
+
+def may_enter_for(user: User, customer: Customer) -> bool:
+    """The customer page's buttons for a new transaction, order or contract."""
+    return open_for_business(customer) and user.has_role_permission("transactions.add_transaction")
+
+
+def may_move_orders(user: User) -> bool:
+    """The customer page's order buttons; `may_move_order` decides each move."""
+    return user.has_role_permission("transactions.change_order")
 
 
 # What the services call: each raises, so nothing is written by the wrong person.
