@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from review.mechanism import ReviewPolicy
+from review.policies import ReviewPolicy, register
 from transactions.models import Transaction
 
 
 class TransactionReview(ReviewPolicy):
     model = Transaction
 
-    def may_review(self, actor, txn: Transaction) -> bool:
-        return (
-            actor.department_id is not None
-            and actor.department_id == txn.department_id
-            and actor.pk != txn.entered_by_id
-            and actor.has_role_permission("transactions.review_transaction")
-        )
+    review_permission = "transactions.review_transaction"
+    queue_related = ("customer", "entered_by", "product")
 
     def on_submitted(self, txn: Transaction, *, actor) -> None:
         from transactions.services import reversal_check
@@ -28,4 +23,4 @@ class TransactionReview(ReviewPolicy):
         reversal_check(txn)
 
 
-TRANSACTION_REVIEW = TransactionReview()
+TRANSACTION_REVIEW = register(TransactionReview())
