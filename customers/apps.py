@@ -7,5 +7,5 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        # Plug the app's reviewed models into review (the registry review reads).
-        from customers import review  # noqa: F401
+        # Plug the app's reviewed models into review (the registries review reads).
+        from customers import review, review_pages  # noqa: F401

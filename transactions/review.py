@@ -1,7 +1,10 @@
-"""How transactions plug into the maker-checker mechanism (review.mechanism)."""
+"""How transactions plug into the maker-checker mechanism (review.policies) and
+appear in the review queue (review.pages)."""
 
 from __future__ import annotations
 
+from review.pages import ReviewPages
+from review.pages import register as register_pages
 from review.policies import ReviewPolicy, register
 from transactions.models import Transaction
 
@@ -24,3 +27,15 @@ class TransactionReview(ReviewPolicy):
 
 
 TRANSACTION_REVIEW = register(TransactionReview())
+
+
+class TransactionPages(ReviewPages):
+    """Transactions: the queue's last section; decided on the transaction's own page."""
+
+    policy = TRANSACTION_REVIEW
+    queue_order = 30
+    queue_name = "transactions"
+    queue_template = "review/_transactions.html"
+
+
+TRANSACTION_PAGES = register_pages(TransactionPages())
