@@ -7,6 +7,7 @@ from review.pages import ReviewPages
 from review.pages import register as register_pages
 from review.policies import ReviewPolicy, register
 from transactions.models import Transaction
+from transactions.reversals import reversal_check
 
 
 class TransactionReview(ReviewPolicy):
@@ -16,13 +17,9 @@ class TransactionReview(ReviewPolicy):
     queue_related = ("customer", "entered_by", "product")
 
     def on_submitted(self, txn: Transaction, *, actor) -> None:
-        from transactions.services import reversal_check
-
         reversal_check(txn)
 
     def on_approved(self, txn: Transaction, *, actor, now) -> None:
-        from transactions.services import reversal_check
-
         reversal_check(txn)
 
 
