@@ -1,4 +1,5 @@
-"""How customer records plug into the maker-checker mechanism (review.mechanism)."""
+"""How customer records and their change requests plug into review: their policies
+(review.policies), registered when the app is ready."""
 
 from __future__ import annotations
 
