@@ -12,7 +12,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     # The customer's page composes apps (the desk's); it keeps its name, customers:detail.
     path("customers/", include((desk_urls.customer_page + customer_urls.urlpatterns, customer_urls.app_name))),
-    path("review/", include("customers.review_urls")),
+    path("review/", include("review.urls")),
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),

@@ -15,6 +15,7 @@ from core.pagination import CappedPaginator
 from customers.models import Customer
 from customers.selectors import visible_with_customer
 from transactions.models import ORDER_MOVES, REVERSING, Contract, Kind, Order, OrderStatus, Status, Transaction
+from transactions.review import TRANSACTION_REVIEW
 
 
 def transactions_visible_to(user: User) -> QuerySet[Transaction]:
@@ -106,14 +107,7 @@ def customer_totals(*, customer: Customer) -> Totals:
 
 def transaction_queue(*, user: User) -> QuerySet[Transaction]:
     """Pending transactions of the user's department they did not enter, oldest first."""
-    if user.department_id is None or not user.has_role_permission("transactions.review_transaction"):
-        return Transaction.objects.none()
-    return (
-        Transaction.objects.filter(department_id=user.department_id, status=Status.PENDING)
-        .exclude(entered_by=user)
-        .select_related("customer", "entered_by", "product")
-        .order_by("entered_at", "id")
-    )
+    return TRANSACTION_REVIEW.queue(user=user)
 
 
 def my_transactions(*, user: User) -> QuerySet[Transaction]:
