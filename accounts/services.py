@@ -29,24 +29,21 @@ from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import Reason, RightsEnded
 from audit.services import access_log_record
+from audit.tracked import tracked_save
 
-# Why rights end; stored in the access log as these codes, rendered by the reader.
-ROLE_CHANGED = "role_changed"
-DEPARTMENT_CHANGED = "department_changed"
-ACCOUNT_DISABLED = "account_disabled"
-REASONS = {
-    ROLE_CHANGED: gettext_lazy("Rights ended: role changed"),
-    DEPARTMENT_CHANGED: gettext_lazy("Rights ended: department changed"),
-    ACCOUNT_DISABLED: gettext_lazy("Rights ended: account disabled"),
-}
+# Why rights end; stored in the access log and the grants' trail as these codes,
+# put into words by the reader (audit.reasons.RightsEnded).
+ROLE_CHANGED = RightsEnded.ROLE_CHANGED
+DEPARTMENT_CHANGED = RightsEnded.DEPARTMENT_CHANGED
+ACCOUNT_DISABLED = RightsEnded.ACCOUNT_DISABLED
 
 
-def _end_grants(user: User, *, actor: User | None, reason: str, now) -> int:
+def _end_grants(user: User, *, actor: User | None, reasons: list[str], now) -> int:
     from customers.models import AccessGrant, GrantStatus
 
     # Row lock: the race is a manager approving a request while the grantee's role changes.
@@ -59,9 +56,13 @@ def _end_grants(user: User, *, actor: User | None, reason: str, now) -> int:
     for grant in grants:
         grant.status, grant.revoked_at = GrantStatus.REVOKED, now
         grant.revoked_by = actor if actor is not None and actor.pk != user.pk else None
-        grant._history_user = actor
-        grant._change_reason = reason
-        grant.save(update_fields=["status", "revoked_at", "revoked_by"])
+        tracked_save(
+            grant,
+            actor=actor,
+            reason=Reason.RIGHTS_ENDED,
+            data={"why": reasons},
+            update_fields=["status", "revoked_at", "revoked_by"],
+        )
     return len(grants)
 
 
@@ -88,14 +89,13 @@ def user_rights_end(
     changed (the change itself is already saved, in this transaction). Returns
     what ended, or None when there was nothing to end (a user who never logged in,
     with no grant and no per-object right — a new account being set up)."""
-    reasons = sorted(set(reasons))
+    reasons = sorted({str(code) for code in reasons})
     changed = user
     # Row lock: the race is two changes of one user ending rights at once.
     user = User.objects.select_for_update().get(pk=user.pk)
-    reason = _("; ").join(str(REASONS.get(code, code)) for code in reasons)
     now = timezone.now()
     ended = {
-        "grants": _end_grants(user, actor=actor, reason=reason, now=now),
+        "grants": _end_grants(user, actor=actor, reasons=reasons, now=now),
         "object_rights": _end_object_rights(user),
     }
     if not any(ended.values()) and user.last_login is None:

@@ -13,17 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import Reason
 from audit.services import access_log_record
+from audit.tracked import tracked_save
 from customers import selectors
 from customers.models import MAX_GRANT_HOURS, AccessGrant, Customer, GrantStatus
 from customers.rights import CustomerRights, is_security_officer
 
 REVEALABLE = ("id_number", "bank_account")
-
-
-def _history(grant: AccessGrant, actor: User, reason: str) -> None:
-    grant._history_user = actor
-    grant._change_reason = reason
 
 
 @transaction.atomic
@@ -41,9 +38,7 @@ def grant_request(
     grant = AccessGrant(customer=customer, grantee=actor, purpose=(purpose or "").strip(), hours=hours)
     if not grant.purpose:
         raise ValidationError({"purpose": _("Say why you need the full numbers.")})
-    grant.full_clean()
-    _history(grant, actor, _("Requested"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.REQUESTED)
     access_log_record(
         action=AccessLog.Action.GRANT_REQUESTED,
         actor=actor,
@@ -86,9 +81,7 @@ def _decide(grant: AccessGrant, *, actor: User, approve: bool, note: str, reques
     grant.decided_by, grant.decided_at, grant.decision_note = actor, now, (note or "").strip()[:200]
     if approve:
         grant.expires_at = now + timedelta(hours=grant.hours)
-    grant.full_clean()
-    _history(grant, actor, _("Approved") if approve else _("Refused"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.APPROVED if approve else Reason.REFUSED)
     access_log_record(
         action=AccessLog.Action.GRANT_APPROVED if approve else AccessLog.Action.GRANT_REFUSED,
         actor=actor,
@@ -120,8 +113,7 @@ def grant_revoke(*, actor: User, grant: AccessGrant, request=None) -> AccessGran
     if not grant.is_live:
         raise ValidationError(_("This grant is not in force."))
     grant.status, grant.revoked_by, grant.revoked_at = GrantStatus.REVOKED, actor, timezone.now()
-    _history(grant, actor, _("Revoked"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.REVOKED)
     access_log_record(
         action=AccessLog.Action.GRANT_REVOKED,
         actor=actor,

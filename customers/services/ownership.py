@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import Customer
 from customers.rights import CustomerRights
 
@@ -50,7 +52,7 @@ def customer_reassign_owner(*, actor: User, customer: Customer, new_owner: User,
     for perm in OWNER_RIGHTS:
         assign_perm(perm, new_owner, customer)
     customer.owner = new_owner
-    customer._history_user = actor
-    customer._change_reason = reason or _("Owner reassigned")
-    customer.save(update_fields=["owner", "updated_at"])
+    tracked_save(
+        customer, actor=actor, reason=Reason.OWNER_REASSIGNED, note=reason, update_fields=["owner", "updated_at"]
+    )
     return customer
