@@ -122,7 +122,7 @@ def render(data: Mapping[str, Any], *, model: type[models.Model] | None = None) 
         labels = _status_labels(model)
         values = {key: labels.get(str(value), value) if key in ("old", "new") else value for key, value in data.items()}
         if isinstance(values.get("checkers"), list):
-            values["checkers"] = "、".join(values["checkers"])
+            values["checkers"] = _(", ").join(values["checkers"])
         try:
             text = str(sentence) % values
         except (KeyError, TypeError, ValueError):
