@@ -22,6 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vault.masking import RevealBasis
+
 NOTE_LENGTH = 500
 
 
@@ -204,6 +206,22 @@ def reason_text(stored: str | None, *, model: type[models.Model] | None = None) 
         if data is None:
             return text
     return render(data, model=model)
+
+
+def logged_purpose(purpose: str, detail: Mapping[str, Any] | None) -> str:
+    """An access-log entry's purpose in the reader's language: what the actor
+    typed as they typed it; where they typed nothing, the label of the reveal's
+    basis. Entries of old that stored the basis's label in the actor's language
+    show it in the reader's."""
+    basis = (detail or {}).get("basis")
+    if purpose:
+        for language in LEGACY_LANGUAGES:
+            with translation.override(language):
+                known = {str(label): code for code, label in RevealBasis.choices}
+            if purpose in known:
+                return str(RevealBasis(known[purpose]).label)
+        return purpose
+    return str(RevealBasis(basis).label) if basis in RevealBasis.values else ""
 
 
 def reason_code(stored: str | None) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audit import selectors
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
+from audit.reasons import logged_purpose
 from audit.services import access_log_verify
 from audit.trail import trail_entries_for_pairs
 from core.pagination import page_number
@@ -50,6 +51,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     labels = {f.name: capfirst(f.verbose_name) for f in Customer._meta.fields}
     for entry in entries:
         entry.field_label = labels.get(entry.field, entry.field)
+        entry.purpose_shown = logged_purpose(entry.purpose, entry.detail)
     return render(
         request,
         "audit/access_log.html",

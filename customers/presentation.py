@@ -81,7 +81,7 @@ FIELD_GROUPS: list[tuple[str, object, tuple[str, ...]]] = [
 ]
 
 FORM_AND_DETAIL_FIELDS = frozenset(name for _key, _title, names in FIELD_GROUPS for name in names)
-S3_MASKS = {"id_number": masking.mask_id_number, "bank_account": masking.mask_bank_account}
+S3_MASKS = dict.fromkeys(masking.ALWAYS_MASKED, masking.mask_sensitive)
 S2_MASKS = {"mobile": masking.mask_phone, "phone": masking.mask_phone, "email": masking.mask_email}
 
 

@@ -19,8 +19,10 @@ from audit.tracked import tracked_save
 from customers import selectors
 from customers.models import MAX_GRANT_HOURS, AccessGrant, Customer, GrantStatus
 from customers.rights import CustomerRights, is_security_officer
+from vault.masking import ALWAYS_MASKED, RevealBasis
 
-REVEALABLE = ("id_number", "bank_account")
+# What a reveal may show: the always-masked fields, one at a time.
+REVEALABLE = ALWAYS_MASKED
 
 
 @transaction.atomic
@@ -135,7 +137,7 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
         raise ValidationError(_("Only ID and bank numbers are revealed."))
     basis = CustomerRights(actor).reveal_basis(customer)
     stated = (purpose or "").strip()
-    if basis is None or (basis[0] == "manager" and not stated):
+    if basis is None or (basis[0] == RevealBasis.MANAGER and not stated):
         access_log_record(
             action=AccessLog.Action.REVEAL_REFUSED,
             actor=actor,
@@ -149,6 +151,9 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
             raise RevealRefused(_("You have no live grant for this customer. Ask a manager for one."))
         raise RevealRefused(_("Say why you need the full number: the purpose goes into the access log."))
     kind, default_purpose = basis
+    # A reviewer's purpose goes unsaid: the log keeps the basis (a code) and shows
+    # its label in the reader's language, not a sentence in the reviewer's.
+    logged_purpose = stated or ("" if kind == RevealBasis.REVIEW else default_purpose)
     with transaction.atomic():
         value = getattr(Customer.objects.select_related("data_key").get(pk=customer.pk), field)
         access_log_record(
@@ -157,8 +162,8 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
             request=request,
             customer=customer,
             field=field,
-            purpose=stated or default_purpose,
-            detail={"basis": kind},
+            purpose=logged_purpose,
+            detail={"basis": str(kind)},
         )
     return value
 
