@@ -222,9 +222,3 @@ def logged_purpose(purpose: str, detail: Mapping[str, Any] | None) -> str:
                 return str(RevealBasis(known[purpose]).label)
         return purpose
     return str(RevealBasis(basis).label) if basis in RevealBasis.values else ""
-
-
-def reason_code(stored: str | None) -> str:
-    """The code of a stored reason ("" for a sentence of old that is not recognised)."""
-    data = decode(stored)
-    return data["code"] if data else ""

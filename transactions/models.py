@@ -25,7 +25,6 @@ from customers import validators as v
 from transactions.currencies import validate_currency
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-CENT = Decimal("0.01")
 
 
 def validate_positive_amount(value: Decimal) -> None:
