@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit import selectors
+from audit.events import describe
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
 from audit.reasons import logged_purpose
@@ -52,6 +53,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     for entry in entries:
         entry.field_label = labels.get(entry.field, entry.field)
         entry.purpose_shown = logged_purpose(entry.purpose, entry.detail)
+        entry.detail_shown = describe(entry.action, entry.detail)
     return render(
         request,
         "audit/access_log.html",

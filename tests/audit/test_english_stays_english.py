@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AccessLog
+from audit.services import access_log_record
 from customers import services as customer_services
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory
@@ -93,6 +95,20 @@ def story(department, clerk, reviewer, manager):
         complaint = interaction_services.complaint_move(actor=clerk, complaint=complaint, to="open", reason="Again")
         grant = customer_services.grant_request(actor=reviewer, customer=customer, purpose="Check the bank")
         customer_services.grant_approve(actor=manager, grant=grant, note="Fine")
+        pending = customer_services.customer_submit(
+            actor=clerk, customer=CustomerFactory(actor=clerk, name="Wang Fang", consent_purpose="Service")
+        )
+        customer_services.customer_reveal(actor=reviewer, customer=pending, field="id_number")
+        # How a reviewer's reveal was logged before its basis was a code: the purpose
+        # in the reviewer's language.
+        access_log_record(
+            action=AccessLog.Action.REVEAL,
+            actor=reviewer,
+            customer=pending,
+            field="bank_account",
+            purpose="对照原始资料审核",
+            detail={"basis": "review"},
+        )
     # A version written before reasons were codes keeps its Chinese sentence; it is
     # recognised and read in the reader's language too.
     complaint.history.filter(status="investigating").update(history_change_reason="待处理 → 处理中")
@@ -133,6 +149,7 @@ def _pages(client, story, clerk, reviewer, manager, security_officer, superuser)
     )
     client.force_login(security_officer)
     shown["audit trail"] = section(client.get(reverse("audit:changes")), "changes")
+    shown["access log"] = section(client.get(reverse("audit:access_log")), "access-log")
     return shown
 
 
@@ -154,6 +171,9 @@ def test_an_english_reader_sees_no_chinese_in_what_chinese_screens_wrote(
     assert "Tag added: VIP" in shown["change trail"] and "Approved" in shown["change trail"]
     assert "Tag added: VIP" in shown["timeline"]
     assert "Entered" in shown["transaction trail"]
+    assert shown["access log"].count("Review against the original documents") >= 3  # two purposes, a basis
+    assert "Live access grant" not in shown["access log"] and "1 hour" not in shown["access log"]
+    assert "for reviewer" in shown["access log"]
     assert "Custodian administration" in shown["admin headers"]
     for label in ("Clerk", "Reviewer", "Department manager", "Security officer"):
         assert label in shown["group names"] and label in shown["a user's groups"]
