@@ -29,21 +29,17 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import RightsEnded
 from audit.services import access_log_record
 
-# Why rights end; stored in the access log as these codes, rendered by the reader.
-ROLE_CHANGED = "role_changed"
-DEPARTMENT_CHANGED = "department_changed"
-ACCOUNT_DISABLED = "account_disabled"
-REASONS = {
-    ROLE_CHANGED: gettext_lazy("Rights ended: role changed"),
-    DEPARTMENT_CHANGED: gettext_lazy("Rights ended: department changed"),
-    ACCOUNT_DISABLED: gettext_lazy("Rights ended: account disabled"),
-}
+# Why rights end; stored in the access log and the grants' trail as these codes,
+# put into words by the reader (audit.reasons.RightsEnded).
+ROLE_CHANGED = RightsEnded.ROLE_CHANGED
+DEPARTMENT_CHANGED = RightsEnded.DEPARTMENT_CHANGED
+ACCOUNT_DISABLED = RightsEnded.ACCOUNT_DISABLED
 
 
 # What ends with a user's role, department or account, by the app that holds it:
@@ -54,7 +50,7 @@ RIGHTS_ENDERS: dict[str, Callable[..., int]] = {}
 
 
 def rights_ender_register(name: str, ender: Callable[..., int]) -> None:
-    """`ender(user, *, actor, reason, now)` ends what `user` no longer may hold."""
+    """`ender(user, *, actor, reasons, now)` (reasons: the codes of why) ends what `user` no longer may hold."""
     RIGHTS_ENDERS[name] = ender
 
 
@@ -70,13 +66,12 @@ def user_rights_end(
     changed (the change itself is already saved, in this transaction). Returns
     what ended, or None when there was nothing to end (a user who never logged in,
     with no grant and no per-object right — a new account being set up)."""
-    reasons = sorted(set(reasons))
+    reasons = sorted({str(code) for code in reasons})
     changed = user
     # Row lock: the race is two changes of one user ending rights at once.
     user = User.objects.select_for_update().get(pk=user.pk)
-    reason = _("; ").join(str(REASONS.get(code, code)) for code in reasons)
     now = timezone.now()
-    ended = {name: end(user, actor=actor, reason=reason, now=now) for name, end in RIGHTS_ENDERS.items()}
+    ended = {name: end(user, actor=actor, reasons=reasons, now=now) for name, end in RIGHTS_ENDERS.items()}
     if not any(ended.values()) and user.last_login is None:
         return None
     # Every session of the user fails its next request (the epoch is in the session hash).

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit import rights, selectors
+from audit.events import describe
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
+from audit.reasons import logged_purpose
 from audit.services import access_log_verify
 from audit.subjects import subject
 from audit.trail import trail_entries_for_pairs
@@ -47,6 +49,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     labels = subject("customer").field_labels()
     for entry in entries:
         entry.field_label = labels.get(entry.field, entry.field)
+        entry.purpose_shown = logged_purpose(entry.purpose, entry.detail)
+        entry.detail_shown = describe(entry.action, entry.detail)
     return render(
         request,
         "audit/access_log.html",

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason, encode
 from bulk import fastinsert, recovery, uploads
 from bulk.checking import WRITER_DECIDES, Checked, RowChecker
 from bulk.duplicates import Duplicates, Fingerprints
@@ -336,7 +337,9 @@ def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
     }
     position = tables.customer.position
     fixed = [(position[name], decided[name]) for name in WRITER_DECIDES if name not in ("id", "archive_no")]
-    reason = _("Imported from %(file)s and submitted for review") % {"file": job.filename}
+    # The fast path writes the history rows itself, with the reason the trail helper
+    # (audit.tracked.tracked_save) would store: a code and the file's name, as data.
+    reason = encode(Reason.IMPORTED, file=job.filename)
     history_at = Customer.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
     own = (history_at, actor.pk, "+", reason)  # HISTORY_OWN after history_id
     customers, history = [], []

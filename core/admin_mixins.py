@@ -160,6 +160,10 @@ class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         if change.field in self.masked_fields:
             return self.mask(change.field, value) or "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            # A choice by its label, in the reader's language (the row stores the code).
+            return str(dict(field.flatchoices).get(value, value))
         return super().prepare_delta_change_value(change, value)
 
 

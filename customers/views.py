@@ -35,7 +35,7 @@ from review.mechanism import awaits_second_approval, decisions_of, latest_return
 from transactions.selectors import my_transactions
 from vault import masking
 
-SENSITIVE = ("id_number", "bank_account")
+SENSITIVE = masking.ALWAYS_MASKED
 
 
 def _visible_customer(request: HttpRequest, pk: int) -> Customer:

@@ -41,6 +41,7 @@ from customers.models.choices import (
 )
 from review.models import ReviewedTwice, review_constraints, status_field
 from vault.fields import BlindIndexField, DataKeyField, EncryptedTextField
+from vault.masking import ALWAYS_MASKED
 
 
 class Tag(models.Model):
@@ -102,7 +103,7 @@ GUARDIAN_CONSENT_BELOW_AGE = 14
 
 class Customer(ReviewedTwice):
     # Sensitivity of each field (SPEC §2); everything else is S1.
-    S3_FIELDS = ("id_number", "bank_account")
+    S3_FIELDS = ALWAYS_MASKED
     S2_FIELDS = (
         "mobile",
         "phone",
