@@ -1,6 +1,7 @@
 """Every write to a customer record and its grants. Views, the admin, imports and
 commands call these; nobody else saves a `Customer` or an `AccessGrant`."""
 
+from customers.proposals import proposed_values
 from customers.services.access import (
     REVEALABLE,
     RevealRefused,
@@ -16,7 +17,6 @@ from customers.services.changes import (
     change_request_return,
     change_request_withdraw,
     may_request_change,
-    proposed_values,
 )
 from customers.services.entry import (
     EDITABLE_BY_MAKER,
