@@ -1,5 +1,10 @@
-"""Possible duplicates (SPEC §4): the same ID number (through its blind index),
-the same mobile, or the same normalised name with the same birth date."""
+"""Possible duplicates (SPEC §4, issue 19): the rules of `customers.matching`,
+each found through an index — the ID number's blind index, the phone columns,
+the folded e-mail, the folded name with the birth date (or its day-month swap),
+the pinyin with the address key — then explained pair by pair.
+
+A pair dismissed as "not the same customer" (`DuplicateDismissal`) is not
+reported again."""
 
 from __future__ import annotations
 
@@ -8,15 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models.functions import Lower
 
+from customers.matching import MATCH_FIELDS, Keys, explain, pair_rules, score, swapped
 from customers.models import Customer, Status
+from customers.models.duplicate import DuplicateDismissal, dismissed_pairs
 
-RULES = {
-    "id_number": _("same ID number"),
-    "mobile": _("same mobile"),
-    "name_birth": _("same name and date of birth"),
-}
+GONE = (Status.DESTROYED, Status.MERGED)
 
 
 @dataclass(frozen=True)
@@ -24,53 +27,78 @@ class Duplicate:
     pk: int
     archive_no: str
     status: str
-    rule: str
+    rules: tuple[str, ...]
+    score: float
+    department_id: int | None = None
+
+    @property
+    def rule(self) -> str:
+        return self.rules[0]
 
     @property
     def reason(self) -> str:
-        return str(RULES[self.rule])
+        return explain(list(self.rules))
+
+
+def candidates_condition(keys: Keys) -> Q:
+    """Every index-served lookup that can find a record matching `keys`."""
+    condition = Q(pk__in=[])
+    if keys.id_index:
+        condition |= Q(id_number_index=keys.id_index)
+    phones = [p for p in (keys.mobile, keys.phone) if p]
+    if phones:
+        condition |= Q(mobile__in=phones) | Q(phone__in=phones)
+    if keys.email:
+        condition |= Q(email_folded=keys.email)
+    if keys.match_name and keys.kind == "organization":
+        condition |= Q(match_name=keys.match_name)
+    elif keys.match_name and keys.birth_date:
+        dates = [d for d in (keys.birth_date, swapped(keys.birth_date)) if d]
+        condition |= Q(match_name=keys.match_name, birth_date__in=dates)
+    if keys.match_pinyin and keys.match_address:
+        condition |= Q(match_pinyin=keys.match_pinyin, match_address=keys.match_address)
+    return condition
+
+
+def live_customers():
+    return Customer.objects.exclude(status__in=GONE).alias(email_folded=Lower("email")).order_by()
 
 
 def possible_duplicates(customers: Sequence[Customer]) -> dict[int, list[Duplicate]]:
     """For each of `customers`, the other records that may be the same person or
-    organisation. One query for the whole page, whatever its length; every branch
-    is served by an index."""
+    organisation, strongest first. One query for the whole page (and one for
+    dismissals when anything is found), every branch served by an index."""
     if not customers:
         return {}
-    keys = defaultdict(list)
+    mine = {c.pk: Keys.of(c) for c in customers}
     condition = Q(pk__in=[])
-    for c in customers:
-        if c.id_number_index:
-            keys[("id_number", c.id_number_index)].append(c.pk)
-            condition |= Q(id_number_index=c.id_number_index)
-        if c.mobile:
-            keys[("mobile", str(c.mobile))].append(c.pk)
-            condition |= Q(mobile=c.mobile)
-        if c.birth_date:
-            keys[("name_birth", (c.name, c.birth_date))].append(c.pk)
-            condition |= Q(name=c.name, birth_date=c.birth_date)
+    for keys in mine.values():
+        condition |= candidates_condition(keys)
+    others = list(live_customers().filter(condition).only(*MATCH_FIELDS))
     found: dict[int, list[Duplicate]] = defaultdict(list)
-    others = (
-        Customer.objects.filter(condition)
-        .exclude(status=Status.DESTROYED)
-        .only("pk", "archive_no", "status", "id_number_index", "mobile", "name", "birth_date")
-    )
     for other in others:
-        matches = [
-            ("id_number", other.id_number_index),
-            ("mobile", str(other.mobile) if other.mobile else None),
-            ("name_birth", (other.name, other.birth_date) if other.birth_date else None),
-        ]
-        for rule, key in matches:
-            for pk in keys.get((rule, key), []) if key else []:
-                if pk != other.pk:
-                    found[pk].append(Duplicate(other.pk, other.archive_no, other.status, rule))
-    return dict(found)
+        theirs = Keys.of(other)
+        for pk, keys in mine.items():
+            if pk == other.pk:
+                continue
+            rules = pair_rules(keys, theirs)
+            if rules:
+                found[pk].append(
+                    Duplicate(other.pk, other.archive_no, other.status, tuple(rules), score(rules), other.department_id)
+                )
+    if found:
+        dismissed = dismissed_pairs({(pk, d.pk) for pk, dups in found.items() for d in dups})
+        found = {
+            pk: sorted((d for d in dups if DuplicateDismissal.key(pk, d.pk) not in dismissed), key=lambda d: -d.score)
+            for pk, dups in found.items()
+        }
+    return {pk: dups for pk, dups in found.items() if dups}
 
 
 def duplicates_for_viewer(user, customers: Sequence[Customer]) -> tuple[dict[int, list[Duplicate]], set[int]]:
     """Possible duplicates of each customer, and which of them `user` may open;
-    the others are named by archive number only (SPEC §2: no peeking by link)."""
+    the others are shown only as "a record exists elsewhere" (no archive number:
+    that would tell a clerk which records exist outside their scope)."""
     from customers.selectors import customers_visible_to
 
     found = possible_duplicates(customers)

@@ -26,6 +26,7 @@ from customers.models.customer import (
     Tier,
     age_on,
 )
+from customers.models.duplicate import DuplicateDismissal
 from customers.models.grant import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, GrantStatus
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "CustomerGroupObjectPermission",
     "CustomerNature",
     "CustomerUserObjectPermission",
+    "DuplicateDismissal",
     "Education",
     "EnterpriseNature",
     "Gender",

@@ -123,3 +123,4 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
     ARCHIVED = "archived", _("Archived")
     DESTROYED = "destroyed", _("Destroyed")
+    MERGED = "merged", _("Merged into another record")
