@@ -26,7 +26,7 @@ from customers.models.customer import (
     Tier,
     age_on,
 )
-from customers.models.duplicate import DuplicateDismissal
+from customers.models.duplicate import DuplicateDismissal, DuplicatePair
 from customers.models.grant import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, GrantStatus
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "CustomerNature",
     "CustomerUserObjectPermission",
     "DuplicateDismissal",
+    "DuplicatePair",
     "Education",
     "EnterpriseNature",
     "Gender",

@@ -293,6 +293,7 @@ class Customer(models.Model):
             ("reassign_owner", _("Hand the department's customers to another owner")),
             ("second_approve_customer", _("Give the second approval to the department's key customers")),
             ("tag_customer", _("Add and remove tags of the department's customers")),
+            ("handle_duplicates", _("Dismiss and merge the department's possible duplicates")),
         ]
         indexes = [
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),

@@ -51,3 +51,27 @@ def dismissed_pairs(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     firsts = {a for a, _ in keys}
     found = set(DuplicateDismissal.objects.filter(first_id__in=firsts).values_list("first_id", "second_id").iterator())
     return keys & found
+
+
+class DuplicatePair(models.Model):
+    """A pair the last sweep (`find_duplicates`) reported, with its rules and score;
+    the managers' "possible duplicates" page reads these. The sweep replaces them
+    all in one transaction."""
+
+    first = models.ForeignKey(Customer, verbose_name=_("record"), on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Customer, verbose_name=_("other record"), on_delete=models.CASCADE, related_name="+")
+    rules = models.JSONField(_("rules"), default=list)
+    score = models.FloatField(_("score"))
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-score", "first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score})"

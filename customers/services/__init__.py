@@ -18,6 +18,7 @@ from customers.services.changes import (
     may_request_change,
     proposed_values,
 )
+from customers.services.duplicates import duplicate_dismiss, duplicate_pairs_store
 from customers.services.entry import (
     EDITABLE_BY_MAKER,
     archive_numbers_allocate,
@@ -38,6 +39,8 @@ __all__ = [
     "change_request_create",
     "change_request_return",
     "change_request_withdraw",
+    "duplicate_dismiss",
+    "duplicate_pairs_store",
     "may_request_change",
     "proposed_values",
     "customer_reassign_owner",
