@@ -105,3 +105,19 @@ def duplicates_for_viewer(user, customers: Sequence[Customer]) -> tuple[dict[int
     ids = {d.pk for dups in found.values() for d in dups}
     openable = set(customers_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     return found, openable
+
+
+def duplicate_pairs_visible_to(user):
+    """The stored pairs (the last sweep's) with a record of the user's department,
+    for a manager who handles duplicates; nothing for anyone else."""
+    from customers.models import DuplicatePair
+    from customers.rights import may_handle_duplicates
+
+    if not may_handle_duplicates(user):
+        return DuplicatePair.objects.none()
+    department = user.department_id
+    return (
+        DuplicatePair.objects.filter(Q(first__department_id=department) | Q(second__department_id=department))
+        .select_related("first", "second")
+        .order_by("-score", "first_id", "second_id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import duplicate_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/grants/new/", views.grant_request, name="grant_request"),
     path("changes/<int:pk>/", views.change_detail, name="change"),
     path("changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/dismiss/", duplicate_views.duplicate_dismiss, name="duplicate_dismiss"),
     path("grants/", views.grants, name="grants"),
     path("grants/<int:grant_id>/<str:decision>/", views.grant_decide, name="grant_decide"),
 ]

@@ -353,6 +353,19 @@ APP_CASES = [
         target=lambda s: {"pk": s.change.pk},
         post=only((CLERK,), DONE, 404, reviewer=REFUSED, **dict.fromkeys(DEPARTMENT_NOT_MAKER, REFUSED)),
     ),
+    # Possible duplicates (issue 19): a department's manager sees the pairs touching
+    # it and dismisses them; to anyone else the page is refused and a pair not there.
+    Case(
+        "customers:duplicates",
+        get=only((MANAGER, OTHER_MANAGER), 200, 403),
+        post=405,
+    ),
+    post_only(
+        "customers:duplicate_dismiss",
+        target=lambda s: {"pk": s.duplicate_pair.pk},
+        post=only((MANAGER, OTHER_MANAGER), DONE, 404),
+        data=lambda w, s: {"reason": "父子二人，证件不同"},
+    ),
     Case("customers:grants", get=everyone(200), post=everyone(200)),
     # Only the department's manager decides a grant; to anyone else it is not there.
     post_only(

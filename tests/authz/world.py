@@ -17,7 +17,7 @@ from audit.models import AccessLog
 from bulk import pipeline
 from bulk.models import ImportJob
 from customers import services as customer_services
-from customers.models import AccessGrant, ChangeRequest, Customer, Tag
+from customers.models import AccessGrant, ChangeRequest, Customer, DuplicatePair, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
 from tests.factories import CustomerFactory, UserFactory
@@ -56,6 +56,7 @@ class Side:
     history: dict[str, int] = field(default_factory=dict)  # admin model name → a history id of its row
     product: Product | None = None  # the catalogue and the tags are the company's, shared by both sides
     unused_tag: Tag | None = None
+    duplicate_pair: DuplicatePair | None = None  # the approved customer and `changed`, as a sweep stores it
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -187,6 +188,7 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         import_job=import_job,
         access_log=access_log,
     )
+    side.duplicate_pair = DuplicatePair.objects.create(first=customer, second=changed, rules=["mobile"], score=0.8)
     for name, obj in {
         "customer": customer,
         "transaction": approved_txn,

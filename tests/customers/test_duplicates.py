@@ -245,3 +245,55 @@ def test_find_duplicates_prints_one_json_object_last_and_stores_the_pairs(clerk,
     last = json.loads(out.getvalue().strip().splitlines()[-1])
     assert last == {"pairs": [{"a": a.archive_no, "b": b.archive_no, "rules": ["name_birth_swapped"], "score": 0.75}]}
     assert list(DuplicatePair.objects.values_list("first_id", "second_id")) == [(a.pk, b.pk)]
+
+
+def _bulk_population(owner, size: int, start: int) -> None:
+    """`size` plain individuals written in bulk (the sweep reads only stored
+    columns), common names among them, and one planted twin in every fifty."""
+    names = ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽"]
+    rows = []
+    for i in range(start, start + size):
+        twin = i % 50 == 0 and i > start
+        seed = i - 1 if twin else i
+        c = Customer(
+            archive_no=f"KH2099{i:06d}",
+            kind="individual",
+            name=f"{names[seed % len(names)]}{seed // len(names) % 7 or ''}",
+            birth_date=date(1950, 1, 1) + (date(1950, 1, 2) - date(1950, 1, 1)) * (seed * 7919 % 20000),
+            mobile=f"+86135{seed:08d}",
+            owner=owner,
+            department_id=owner.department_id,
+            entered_by=owner,
+            status="approved",
+        )
+        fill = c.normalize
+        fill()
+        rows.append(c)
+    Customer.objects.bulk_create(rows, batch_size=1000)
+
+
+@pytest.mark.django_db
+def test_the_sweep_runs_the_same_queries_and_about_ten_times_the_time_at_ten_times_the_rows(
+    clerk, django_assert_max_num_queries
+):
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measured() -> tuple[int, float, int]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = find_duplicate_pairs()
+            elapsed = time.perf_counter() - started
+        return len(queries), elapsed, len(result.pairs)
+
+    _bulk_population(clerk, 500, 1)
+    small_queries, small_time, small_pairs = measured()
+    _bulk_population(clerk, 4500, 501)
+    large_queries, large_time, large_pairs = measured()
+    assert small_queries == large_queries <= 10
+    assert 9 <= large_pairs / small_pairs <= 11  # one planted twin in every fifty rows, and nothing else
+    # Blocking, not all pairs: ten times the rows cost about ten times the time
+    # (all pairs would be a hundred); the bound leaves room for a loaded machine.
+    assert large_time < 25 * max(small_time, 0.01)
