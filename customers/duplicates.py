@@ -8,7 +8,6 @@ reported again."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,35 +63,50 @@ def live_customers():
     return Customer.objects.exclude(status__in=GONE).alias(email_folded=Lower("email")).order_by()
 
 
+ROWS_PER_QUERY = 100  # SQLite nests ORs at most 1,000 deep; each row adds up to seven
+
+
+def matches_for(keys: Sequence[Keys], *, rows_per_query: int = ROWS_PER_QUERY) -> list[list[Duplicate]]:
+    """For each of `keys` (stored records or rows not yet written: `pk` None), the
+    live records that may be the same customer, strongest first, dismissed pairs
+    left out. One query per `rows_per_query` keys, every branch an index seek."""
+    found: list[list[Duplicate]] = [[] for _ in keys]
+    for start in range(0, len(keys), rows_per_query):
+        chunk = keys[start : start + rows_per_query]
+        condition = Q(pk__in=[])
+        for k in chunk:
+            condition |= candidates_condition(k)
+        for other in live_customers().filter(condition).only(*MATCH_FIELDS):
+            theirs = Keys.of(other)
+            for offset, mine in enumerate(chunk):
+                if mine.pk == other.pk:
+                    continue
+                rules = pair_rules(mine, theirs)
+                if rules:
+                    found[start + offset].append(
+                        Duplicate(
+                            other.pk, other.archive_no, other.status, tuple(rules), score(rules), other.department_id
+                        )
+                    )
+    stored = {(k.pk, d.pk) for k, dups in zip(keys, found, strict=True) if k.pk for d in dups}
+    dismissed = dismissed_pairs(stored) if stored else set()
+    return [
+        sorted(
+            (d for d in dups if not k.pk or DuplicateDismissal.key(k.pk, d.pk) not in dismissed),
+            key=lambda d: -d.score,
+        )
+        for k, dups in zip(keys, found, strict=True)
+    ]
+
+
 def possible_duplicates(customers: Sequence[Customer]) -> dict[int, list[Duplicate]]:
     """For each of `customers`, the other records that may be the same person or
-    organisation, strongest first. One query for the whole page (and one for
+    organisation, strongest first. For a page of 50, one query (and one for
     dismissals when anything is found), every branch served by an index."""
     if not customers:
         return {}
-    mine = {c.pk: Keys.of(c) for c in customers}
-    condition = Q(pk__in=[])
-    for keys in mine.values():
-        condition |= candidates_condition(keys)
-    others = list(live_customers().filter(condition).only(*MATCH_FIELDS))
-    found: dict[int, list[Duplicate]] = defaultdict(list)
-    for other in others:
-        theirs = Keys.of(other)
-        for pk, keys in mine.items():
-            if pk == other.pk:
-                continue
-            rules = pair_rules(keys, theirs)
-            if rules:
-                found[pk].append(
-                    Duplicate(other.pk, other.archive_no, other.status, tuple(rules), score(rules), other.department_id)
-                )
-    if found:
-        dismissed = dismissed_pairs({(pk, d.pk) for pk, dups in found.items() for d in dups})
-        found = {
-            pk: sorted((d for d in dups if DuplicateDismissal.key(pk, d.pk) not in dismissed), key=lambda d: -d.score)
-            for pk, dups in found.items()
-        }
-    return {pk: dups for pk, dups in found.items() if dups}
+    found = matches_for([Keys.of(c) for c in customers])
+    return {c.pk: dups for c, dups in zip(customers, found, strict=True) if dups}
 
 
 def duplicates_for_viewer(user, customers: Sequence[Customer]) -> tuple[dict[int, list[Duplicate]], set[int]]:
