@@ -28,6 +28,7 @@ from customers.models.customer import (
 )
 from customers.models.duplicate import DuplicateDismissal, DuplicatePair
 from customers.models.grant import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, GrantStatus
+from customers.models.merge import MergeRequest
 
 __all__ = [
     "DEFAULT_GRANT_HOURS",
@@ -56,6 +57,7 @@ __all__ = [
     "Kind",
     "LifecycleStage",
     "MaritalStatus",
+    "MergeRequest",
     "SourceChannel",
     "Status",
     "Tag",
