@@ -135,3 +135,31 @@ def duplicate_pairs_visible_to(user):
         .select_related("first", "second")
         .order_by("-score", "first_id", "second_id")
     )
+
+
+def merge_requests_visible_to(user):
+    """Merge requests of the user's department, for those who propose or decide them."""
+    from customers.models import MergeRequest
+    from customers.rights import is_security_officer
+
+    allowed = user.is_authenticated and user.department_id is not None and not is_security_officer(user)
+    if not allowed or not (
+        user.has_role_permission("customers.handle_duplicates") or user.has_role_permission("customers.review_customer")
+    ):
+        return MergeRequest.objects.none()
+    return MergeRequest.objects.filter(survivor__department_id=user.department_id).select_related(
+        "survivor", "merged", "entered_by", "reviewed_by", "second_reviewed_by"
+    )
+
+
+def differing_fields(first: Customer, second: Customer) -> list[str]:
+    """The mergeable fields whose values differ (ID and bank numbers compared by
+    their blind indexes, nothing decrypted)."""
+    from customers.services.merge import mergeable_fields
+
+    def value(c: Customer, name: str):
+        return getattr(c, f"{name}_index") if name in Customer.S3_FIELDS else getattr(c, name)
+
+    return [
+        n for n in mergeable_fields() if value(first, n) != value(second, n) and (value(first, n) or value(second, n))
+    ]

@@ -21,6 +21,7 @@ from audit.trail import trail_entries
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import selectors, services
+from customers.duplicate_views import merged_record_response
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
@@ -305,6 +306,8 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
+    if customer.merged_into_id:
+        return merged_record_response(request, customer)
     rights = rights_for(request)
     presenter = CustomerPresenter(customer, rights)
     records = list(selectors.customer_history(customer=customer)[:51])

@@ -28,6 +28,7 @@ from customers.services.entry import (
     customer_submit,
     customer_update,
 )
+from customers.services.merge import MERGE_REVIEW, merge_approve, merge_propose, merge_return
 from customers.services.ownership import customer_reassign_owner, object_rights_grant
 from customers.services.tags import customer_tag_add, customer_tag_remove
 
@@ -40,6 +41,10 @@ __all__ = [
     "change_request_return",
     "change_request_withdraw",
     "duplicate_dismiss",
+    "MERGE_REVIEW",
+    "merge_approve",
+    "merge_propose",
+    "merge_return",
     "duplicate_pairs_store",
     "may_request_change",
     "proposed_values",
