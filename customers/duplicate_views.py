@@ -21,7 +21,6 @@ from customers.duplicates import differing_fields, duplicate_pairs_visible_to, m
 from customers.matching import explain
 from customers.models import ChangeStatus
 from customers.rights import may_handle_duplicates, may_merge_pair, rights_for
-from review.mechanism import awaits_second_approval
 
 PAGE_SIZE = 50
 
@@ -117,7 +116,7 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     policy = services.MERGE_REVIEW
     pending = merge.status == ChangeStatus.PENDING
-    second = awaits_second_approval(policy, merge)
+    second = policy.awaits_second_approval(merge)
     may_decide = pending and (
         policy.may_second_approve(request.user, merge) if second else policy.may_review(request.user, merge)
     )

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models.change import ChangeStatus
 from customers.models.customer import Customer
+from review.models import ReviewedTwice, review_constraints, status_field
 
 
-class MergeRequest(models.Model):
+class MergeRequest(ReviewedTwice):
     survivor = models.ForeignKey(
         Customer, verbose_name=_("surviving record"), on_delete=models.PROTECT, related_name="+"
     )
@@ -29,48 +30,21 @@ class MergeRequest(models.Model):
     merged_version = models.PositiveIntegerField(_("merged record's version"))
     take_from_merged = models.JSONField(_("fields taken from the merged record"), default=list, blank=True)
     reason = models.CharField(_("why they are the same customer"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The review columns come from review.models.ReviewedTwice. A merge is proposed
+    # pending (never a draft), by a manager, and is not edited once proposed.
+    status = status_field(ChangeStatus, default=ChangeStatus.PENDING, editable=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(_("proposed at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    second_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("second review by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ReviewedTwice.Meta):
         verbose_name = _("merge request")
         verbose_name_plural = _("merge requests")
         ordering = ["-entered_at", "-id"]
         indexes = [models.Index(fields=["status", "entered_at"], name="merge_queue_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
-                name="merge_reviewer_is_not_maker",
-                violation_error_message=_("The person who proposed a merge cannot review it."),
-            ),
-            models.CheckConstraint(
-                condition=Q(second_reviewed_by__isnull=True)
-                | (~Q(second_reviewed_by=F("entered_by")) & ~Q(second_reviewed_by=F("reviewed_by"))),
-                name="merge_second_reviewer_is_a_third_person",
-                violation_error_message=_("The second approval must come from a third person."),
-            ),
+            *review_constraints("merge", second=True),
             models.CheckConstraint(
                 condition=~Q(survivor=F("merged")),
                 name="merge_two_records",

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -33,8 +34,9 @@ from customers.models import (
     Tier,
 )
 from customers.models.customer import MATCH_KEYS
-from customers.rights import is_security_officer, may_merge_pair
-from review.mechanism import ReviewPolicy, review_approve, review_return
+from customers.rights import may_merge_pair
+from review.mechanism import review_approve, review_return
+from review.policies import ReviewPolicy, register
 from vault.fields import BlindIndexField
 from vault.models import DataKey
 
@@ -84,38 +86,27 @@ def mergeable_fields() -> list[str]:
 
 
 class MergeReview(ReviewPolicy):
-    """Decided by a reviewer or manager of the records' department who did not
-    propose it; a merge touching a key customer needs a manager's second approval."""
+    """Decided like a change: by a reviewer of the records' department who did not
+    propose it; a merge touching a key customer also needs a manager's second
+    approval (a third person)."""
 
     model = MergeRequest
-
-    def may_review(self, actor, merge: MergeRequest) -> bool:
-        return (
-            actor.department_id is not None
-            and actor.department_id == merge.survivor.department_id
-            and actor.pk != merge.entered_by_id
-            and not is_security_officer(actor)
-            and (
-                actor.has_role_permission("customers.review_customer")
-                or actor.has_role_permission("customers.handle_duplicates")
-            )
-        )
+    review_permission = "customers.review_customer"
+    second_approval_permission = "customers.second_approve_customer"
+    department_path = "survivor__department"
+    queue_related = ("survivor", "merged", "entered_by", "reviewed_by")
 
     def needs_second_approval(self, merge: MergeRequest) -> bool:
         return Tier.KEY in (merge.survivor.tier, merge.merged.tier)
 
-    def may_second_approve(self, actor, merge: MergeRequest) -> bool:
-        return (
-            actor.department_id == merge.survivor.department_id
-            and actor.pk not in (merge.entered_by_id, merge.reviewed_by_id)
-            and actor.has_role_permission("customers.second_approve_customer")
-        )
+    def second_approval_filter(self) -> Q:
+        return Q(survivor__tier=Tier.KEY) | Q(merged__tier=Tier.KEY)
 
     def on_approved(self, merge: MergeRequest, *, actor, now) -> None:
         merge_apply(merge, actor=actor)
 
 
-MERGE_REVIEW = MergeReview()
+MERGE_REVIEW = register(MergeReview())
 
 
 @transaction.atomic

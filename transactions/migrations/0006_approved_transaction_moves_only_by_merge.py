@@ -14,8 +14,8 @@ def reinstall_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("transactions", "0004_department_review_queue_index"),
-        ("customers", "0014_merge_requests"),
+        ("transactions", "0005_review_constraint_from_the_reviewed_base"),
+        ("customers", "0015_merge_requests"),
     ]
 
     operations = [migrations.RunPython(reinstall_triggers, migrations.RunPython.noop)]

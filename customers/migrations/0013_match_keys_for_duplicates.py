@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_company_wide_log_right'),
-        ('customers', '0011_indexes_the_pages_use'),
+        ('customers', '0012_review_columns_from_the_reviewed_base'),
         ('vault', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

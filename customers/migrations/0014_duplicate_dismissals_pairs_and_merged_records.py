@@ -15,7 +15,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0012_match_keys_for_duplicates'),
+        ('customers', '0013_match_keys_for_duplicates'),
         ('accounts', '0002_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
