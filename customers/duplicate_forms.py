@@ -41,8 +41,9 @@ class MergeProposalForm(forms.Form):
         self.fields["survivor"].choices = sides
         self.fields["survivor"].initial = str(first.pk)
         for name in differing:
+            # Unanswered: the survivor's value stays.
             self.fields[f"take_{name}"] = forms.ChoiceField(
-                choices=sides, initial=str(first.pk), widget=forms.RadioSelect, label=name
+                choices=sides, initial=str(first.pk), widget=forms.RadioSelect, label=name, required=False
             )
 
     def clean_reason(self) -> str:

@@ -110,6 +110,7 @@ def merge_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merge = merge_requests_visible_to(request.user).filter(pk=pk).first()
     if merge is None:

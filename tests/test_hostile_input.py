@@ -191,6 +191,9 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
     pair = DuplicatePair.objects.create(first=approved, second=changing, rules=["mobile"], score=0.8)
+    merge = customer_services.merge_propose(
+        actor=manager, survivor=approved, merged=pending, take_from_merged=[], reason="同一客户"
+    )
     return World(
         people={
             "clerk": clerk,
@@ -213,6 +216,7 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "complaint": complaint.pk,
             "job": job.pk,
             "pair": pair.pk,
+            "merge": merge.pk,
         },
     )
 
@@ -242,6 +246,9 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "customers:grants": ({}, "", ("manager",)),
     "customers:duplicates": ({}, "", ("manager",)),
     "customers:duplicate_dismiss": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge_propose": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge": ({"pk": "merge"}, "", ("reviewer",)),
+    "customers:merge_decide": ({"pk": "merge", "decision": "return"}, "", ("reviewer",)),
     "customers:grant_decide": ({"grant_id": "grant", "decision": "approve"}, "", ("manager",)),
     "review:queue": ({}, "", ("reviewer",)),
     "review:page": ({"pk": "pending"}, "", ("reviewer",)),
