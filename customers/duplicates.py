@@ -46,7 +46,13 @@ def candidates_condition(keys: Keys) -> Q:
         condition |= Q(id_number_index=keys.id_index)
     phones = [p for p in (keys.mobile, keys.phone) if p]
     if phones:
-        condition |= Q(mobile__in=phones) | Q(phone__in=phones)
+        condition |= Q(mobile__in=phones)
+    if keys.mobile:
+        condition |= Q(phone=keys.mobile)  # our mobile typed in their phone field
+    if keys.phone and keys.match_pinyin:
+        # A shared phone only counts with the same pinyin: a switchboard or a family's
+        # landline shared by many records is never read whole.
+        condition |= Q(phone=keys.phone, match_pinyin=keys.match_pinyin)
     if keys.email:
         condition |= Q(email_folded=keys.email)
     if keys.match_name and keys.kind == "organization":

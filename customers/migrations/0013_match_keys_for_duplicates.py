@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['phone'], name='customer_phone_idx'),
+            index=models.Index(fields=['phone', 'match_pinyin'], name='customer_phone_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',

@@ -322,7 +322,7 @@ class Customer(ReviewedTwice):
             # Duplicate matching (customers.matching): every rule's lookup is an index seek.
             models.Index(fields=["match_name", "birth_date"], name="customer_match_name_idx"),
             models.Index(fields=["match_pinyin", "match_address"], name="customer_match_pinyin_idx"),
-            models.Index(fields=["phone"], name="customer_phone_idx"),
+            models.Index(fields=["phone", "match_pinyin"], name="customer_phone_idx"),
             models.Index(Lower("email"), name="customer_email_folded_idx"),
         ]
         constraints = [

@@ -94,3 +94,17 @@ def test_only_a_manager_of_one_of_the_departments_may_dismiss_a_pair(other_depar
         with pytest.raises(PermissionDenied):
             services.duplicate_dismiss(actor=user, first=a, second=b, reason="不是同一人")
     assert not DuplicateDismissal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sweep_killed_while_storing_leaves_the_previous_findings_whole(monkeypatch, twins):
+    before = list(DuplicatePair.objects.values_list("first_id", "second_id", "rules", "score"))
+    assert before
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DuplicatePair.objects, "bulk_create", killed)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("find_duplicates", stdout=StringIO())
+    assert list(DuplicatePair.objects.values_list("first_id", "second_id", "rules", "score")) == before
