@@ -108,3 +108,16 @@ def test_a_sweep_killed_while_storing_leaves_the_previous_findings_whole(monkeyp
     with pytest.raises(KeyboardInterrupt):
         call_command("find_duplicates", stdout=StringIO())
     assert list(DuplicatePair.objects.values_list("first_id", "second_id", "rules", "score")) == before
+
+
+@pytest.mark.django_db
+def test_the_entry_summary_shows_the_richer_match_with_its_reason(client, clerk, other_clerk):
+    mine = person(clerk, "刘洋", date(1990, 3, 7))
+    theirs = person(other_clerk, "劉洋", date(1990, 3, 7), mobile="+8613700009999")
+    draft = person(clerk, "劉 洋", date(1990, 7, 3), email="", phone="")
+    client.force_login(clerk)
+    page = client.get(reverse("customers:confirm", args=[draft.pk])).content.decode()
+    assert mine.archive_no in page  # the clerk's own record: named and linked
+    assert reverse("customers:detail", args=[mine.pk]) in page
+    assert "日与月颠倒" in page
+    assert theirs.archive_no not in page and "一份您无权查看的档案" in page
