@@ -297,3 +297,14 @@ def test_the_sweep_runs_the_same_queries_and_about_ten_times_the_time_at_ten_tim
     # Blocking, not all pairs: ten times the rows cost about ten times the time
     # (all pairs would be a hundred); the bound leaves room for a loaded machine.
     assert large_time < 25 * max(small_time, 0.01)
+
+
+@pytest.mark.django_db
+def test_fill_keys_restores_the_keys_of_rows_written_without_them(clerk):
+    customer = person(clerk, "張偉", date(1988, 4, 9), address="望京街10号")
+    customer.refresh_from_db()
+    keys = (customer.match_name, customer.match_pinyin, customer.match_address)
+    Customer.objects.filter(pk=customer.pk).update(match_name="", match_pinyin="", match_address="")
+    call_command("find_duplicates", "--fill-keys", "--no-store", stdout=StringIO(), stderr=StringIO())
+    customer.refresh_from_db()
+    assert (customer.match_name, customer.match_pinyin, customer.match_address) == keys
