@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import ChangeRequest, Customer, Status, Tier
 from review.policies import ReviewPolicy, register
 
@@ -26,17 +28,22 @@ class CustomerReview(ReviewPolicy):
     def second_approval_filter(self) -> Q:
         return Q(tier=Tier.KEY)
 
-    def save(self, customer: Customer, *, actor, reason: str) -> None:
+    def save(self, customer: Customer, *, actor, reason: Reason, note: str = "") -> None:
         """The record's own rules are checked again (its fields and `clean`); what
         the database enforces by itself on this update — foreign keys, unique
         columns, check constraints — is left to it: a decision changes none of the
         maker's values, and the mechanism has already raised the readable errors
         (maker ≠ checker, one approved customer per ID). Ten queries fewer."""
-        customer._history_user = actor
-        customer._change_reason = reason
         relations = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
-        customer.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-        customer.save()
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=reason,
+            note=note,
+            exclude=relations,
+            validate_unique=False,
+            validate_constraints=False,
+        )
 
     def on_approved(self, customer: Customer, *, actor, now) -> None:
         if customer.id_number_index:

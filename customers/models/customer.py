@@ -21,7 +21,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -44,6 +43,7 @@ from customers.models.choices import (
 )
 from review.models import ReviewedTwice, review_constraints, status_field
 from vault.fields import BlindIndexField, DataKeyField, EncryptedTextField
+from vault.masking import ALWAYS_MASKED
 
 
 class Tag(models.Model):
@@ -106,7 +106,7 @@ MATCH_KEYS = ("match_name", "match_pinyin", "match_address")
 
 class Customer(ReviewedTwice):
     # Sensitivity of each field (SPEC §2); everything else is S1.
-    S3_FIELDS = ("id_number", "bank_account")
+    S3_FIELDS = ALWAYS_MASKED
     S2_FIELDS = (
         "mobile",
         "phone",
@@ -479,21 +479,3 @@ class Customer(ReviewedTwice):
 
 def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-class CustomerUserObjectPermission(UserObjectPermissionBase):
-    """Per-object rights (django-guardian, direct foreign key: row filtering is a
-    join). Only what is truly per object lives here — the maker's and the owner's
-    rights — so the table grows with owners, never with department × customers."""
-
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a user")
-
-
-class CustomerGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a group")

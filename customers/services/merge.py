@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
+from audit.reasons import Reason, encode
+from audit.tracked import tracked_save
 from customers.models import (
     ChangeRequest,
     ChangeStatus,
@@ -172,14 +174,12 @@ def _locked_pair(merge: MergeRequest) -> tuple[Customer, Customer]:
 def merge_apply(merge: MergeRequest, *, actor: User) -> None:
     """Apply an approved merge (called by the review mechanism, inside its transaction)."""
     survivor, merged = _locked_pair(merge)
-    approvers = ", ".join(u.display_name for u in (merge.reviewed_by, merge.second_reviewed_by) if u is not None)
     said = {
-        "proposer": merge.entered_by.display_name,
-        "approvers": approvers,
-        "survivor": survivor.archive_no,
-        "merged": merged.archive_no,
         "number": merge.number,
+        "maker": merge.entered_by.display_name,
+        "checkers": [u.display_name for u in (merge.reviewed_by, merge.second_reviewed_by) if u is not None],
     }
+    relations = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
     # The chosen values are read (an S3 one decrypted in memory) before the other
     # record's key is shredded; the survivor's save encrypts them under its own key.
     for name in merge.take_from_merged:
@@ -190,16 +190,11 @@ def merge_apply(merge: MergeRequest, *, actor: User) -> None:
         setattr(merged, name, "")
     merged.id_type = ""
     merged.version += 1
-    merged._history_user = actor
-    merged._change_reason = (
-        _("Merged into %(survivor)s (%(number)s): proposed by %(proposer)s, approved by %(approvers)s") % said
-    )[:100]
-    # A tombstone: no longer a customer, so the entry rules are not asked of it again.
-    merged.save()
+    tracked_save(
+        merged, actor=actor, reason=Reason.MERGED_INTO, data={**said, "other": survivor.archive_no}, exclude=relations
+    )
 
-    reason = (
-        _("%(merged)s merged into this record (%(number)s): proposed by %(proposer)s, approved by %(approvers)s") % said
-    )[:100]
+    moved = encode(Reason.MERGED_FROM, **said, other=merged.archive_no)
     for label in MOVED_MODELS:
         model = apps.get_model(label)
         for field in (f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Customer):
@@ -207,18 +202,14 @@ def merge_apply(merge: MergeRequest, *, actor: User) -> None:
             for row in rows:
                 setattr(row, field.attname, survivor.pk)
             if rows:
-                bulk_update_with_history(
-                    rows, model, [field.name], default_user=actor, default_change_reason=reason[:100]
-                )
+                bulk_update_with_history(rows, model, [field.name], default_user=actor, default_change_reason=moved)
     survivor.tags.add(*merged.tags.all())
     merged.tags.clear()
 
     survivor.version += 1
-    survivor._history_user = actor
-    survivor._change_reason = reason
-    relations = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
-    survivor.full_clean(exclude=relations)
-    survivor.save()
+    tracked_save(
+        survivor, actor=actor, reason=Reason.MERGED_FROM, data={**said, "other": merged.archive_no}, exclude=relations
+    )
 
     DuplicatePair.objects.filter(first_id__in=[merged.pk]).delete()
     DuplicatePair.objects.filter(second_id__in=[merged.pk]).delete()
