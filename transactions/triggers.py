@@ -30,8 +30,21 @@ PROTECTED = (
     "created_at",
 )
 
-_changed_pg = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in PROTECTED)
-_changed_sqlite = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in PROTECTED)
+# One move is allowed (issue 19, a reviewed merge): to the customer its former
+# customer was merged into, once that record is a `merged` tombstone pointing there.
+_MOVED_BY_MERGE = (
+    "EXISTS (SELECT 1 FROM customers_customer merged WHERE merged.id = OLD.customer_id "
+    "AND merged.status = 'merged' AND merged.merged_into_id = NEW.customer_id)"
+)
+_FIXED = [c for c in PROTECTED if c != "customer_id"]
+_changed_pg = " OR ".join(
+    [f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS DISTINCT FROM OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+)
+_changed_sqlite = " OR ".join(
+    [f"NEW.{c} IS NOT OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS NOT OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+)
 
 POSTGRES_INSTALL = [
     f"""
