@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LifecycleConfig(AppConfig):
+    """The record's life after approval (issue 17): legal holds, destruction by
+    crypto-shredding, archive, re-verification, sampling, the customer's requests."""
+
+    name = "lifecycle"
+    verbose_name = _("Record lifecycle")

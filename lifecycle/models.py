@@ -1,0 +1,197 @@
+"""The record's life after approval (SPEC §3 `DestructionRecord`, §4 Archive and
+destruction, §5 Destruction is crypto-shredding).
+
+A destruction is asked for by a manager and approved by a security officer who is
+never the one who asked (a check constraint too). A legal hold blocks it until
+lifted. The approval shreds and erases in one transaction and leaves a
+`DestructionRecord`: which record, when, how (row counts), who asked, who approved
+and why. None of these rows holds a personal value of the customer: the reasons
+are staff's words about the procedure, and are erased with the customer's values
+anyway (a reason might quote one)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalHold(models.Model):
+    """Keeps a customer from destruction (an open complaint, a dispute) until lifted."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="legal_holds"
+    )
+    reason = models.CharField(_("reason for the hold"), max_length=200)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-placed_at", "-id"]
+        permissions = [("place_legal_hold", _("Place and lift legal holds on the department's customers"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(lifted_at__isnull=True),
+                name="legalhold_one_active_per_customer",
+                violation_error_message=_("This customer is already under a legal hold."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="legalhold_lifted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FH{self.pk:06d}" if self.pk else "FH-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class DestructionBasis(models.TextChoices):
+    RETENTION_PASSED = "retention_passed", _("Retention period passed")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    SUBJECT_REQUEST = "subject_request", _("The customer asked for deletion")
+
+
+class DestructionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for approval")
+    DONE = "done", _("Destroyed")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DestructionRequest(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="destruction_requests",
+    )
+    # The customer's department when asked: the scope of the queue and of who decides.
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=30, choices=DestructionBasis.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DestructionStatus.choices, default=DestructionStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction request")
+        verbose_name_plural = _("destruction requests")
+        ordering = ["requested_at", "id"]
+        permissions = [
+            ("request_destruction", _("Ask for the destruction of the department's customers")),
+            ("approve_destruction", _("Approve or refuse destructions of the department's customers")),
+        ]
+        indexes = [models.Index(fields=["department", "status", "requested_at"], name="destruction_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="destruction_decider_is_not_requester",
+                violation_error_message=_("Whoever asked for a destruction cannot decide it."),
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status="requested"),
+                name="destruction_one_open_per_customer",
+                violation_error_message=_("A destruction of this customer already waits for approval."),
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status="done"),
+                name="destruction_once_per_customer",
+                violation_error_message=_("This customer was destroyed already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"XH{self.pk:06d}" if self.pk else "XH-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)
+
+
+class DestructionRecord(models.Model):
+    """What was destroyed, when, how, at whose request, approved by whom, and why.
+    Kept forever; holds no personal value (the archive number is the company's)."""
+
+    request = models.OneToOneField(
+        DestructionRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="record"
+    )
+    customer = models.OneToOneField(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="destruction_record"
+    )
+    archive_no = models.CharField(_("archive number"), max_length=20)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=30, choices=DestructionBasis.choices)
+    destroyed_at = models.DateTimeField(_("destroyed at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    shredded_keys = models.PositiveIntegerField(_("data keys deleted"))
+    # {"customers.Customer": {"rows": 1, "fields": [...]}, ...}: rows whose personal values were erased.
+    erased = models.JSONField(_("values erased"), default=dict)
+
+    class Meta:
+        verbose_name = _("destruction record")
+        verbose_name_plural = _("destruction records")
+        ordering = ["-destroyed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("requested_by")),
+                name="destruction_record_two_persons",
+                violation_error_message=_("Whoever asked for a destruction cannot approve it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive_no} {self.destroyed_at:%Y-%m-%d}"
+
+    @property
+    def erased_rows(self) -> int:
+        return sum(part["rows"] for part in self.erased.values())
