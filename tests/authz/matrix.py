@@ -923,8 +923,59 @@ def user_password_cases() -> list[Case]:
     ]
 
 
+# Retention and destruction (issue 17 item 4): the department's managers ask for
+# destructions and place legal holds; its security officer approves or refuses a
+# destruction someone else asked for. Nobody else even sees the requests.
+LIFECYCLE_ROLES = (MANAGER, SECURITY, OTHER_MANAGER)
+ASKS = {"clerk": 403, "reviewer": 403, "security_officer": 403}  # they see the customer, but may not ask
+LIFECYCLE_CASES = [
+    Case("lifecycle:queue", get=only(LIFECYCLE_ROLES, 200, 403), post=405),
+    Case(
+        "lifecycle:destruction",
+        target=lambda s: {"pk": s.destruction.pk},
+        get=only(LIFECYCLE_ROLES, 200, 404),
+        post=405,
+    ),
+    *[
+        Case(
+            route,
+            target=customer,
+            get=only((MANAGER, OTHER_MANAGER), 200, 404, **ASKS),
+            post=only((MANAGER, OTHER_MANAGER), DONE, 404, **ASKS),
+            data=data,
+        )
+        for route, data in (
+            ("lifecycle:destruction_request", lambda w, s: {"basis": "subject_request", "reason": "客户要求删除"}),
+            ("lifecycle:hold_create", lambda w, s: {"reason": "投诉未结"}),
+        )
+    ],
+    # The manager asked (the other department's manager, on their side): they may
+    # withdraw, never decide; the security officer decides.
+    *[
+        post_only(
+            "lifecycle:destruction_decide",
+            label=decision,
+            target=lambda s, decision=decision: {"pk": s.destruction.pk, "decision": decision},
+            post=only(LIFECYCLE_ROLES, REFUSED, 404, **dict.fromkeys(done_by, DONE)),
+            data=lambda w, s: {"note": "核对无误"},
+        )
+        for decision, done_by in (
+            ("approve", (SECURITY,)),
+            ("refuse", (SECURITY,)),
+            ("withdraw", (MANAGER, OTHER_MANAGER)),
+        )
+    ],
+    post_only(
+        "lifecycle:hold_lift",
+        target=lambda s: {"pk": s.hold.pk},
+        post=only((MANAGER, OTHER_MANAGER), DONE, 404, security_officer=REFUSED),
+    ),
+]
+
+
 CASES: list[Case] = [
     *APP_CASES,
+    *LIFECYCLE_CASES,
     *ADMIN_SITE_CASES,
     *[case for m in ADMIN_MODELS for case in admin_cases(m)],
     *user_password_cases(),

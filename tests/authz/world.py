@@ -20,6 +20,9 @@ from customers import services as customer_services
 from customers.models import AccessGrant, ChangeRequest, Customer, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
+from lifecycle.models import DestructionRequest, LegalHold
+from lifecycle.services import destruction as destruction_services
+from lifecycle.services import holds as hold_services
 from tests.factories import CustomerFactory, UserFactory
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Product, Transaction
@@ -56,6 +59,8 @@ class Side:
     history: dict[str, int] = field(default_factory=dict)  # admin model name → a history id of its row
     product: Product | None = None  # the catalogue and the tags are the company's, shared by both sides
     unused_tag: Tag | None = None
+    destruction: DestructionRequest | None = None  # the manager's, on an approved customer past retention
+    hold: LegalHold | None = None  # the manager's, on `changed`
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -187,6 +192,17 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         import_job=import_job,
         access_log=access_log,
     )
+    doomed = _approved(
+        clerk,
+        reviewer,
+        n + 5,
+        consent_at=timezone.now() - timedelta(days=2000),
+        retention_until=timezone.localdate() - timedelta(days=1),
+    )
+    side.destruction = destruction_services.destruction_request(
+        actor=manager, customer=doomed, basis="retention_passed", reason="保存期限已过"
+    )
+    side.hold = hold_services.legal_hold_place(actor=manager, customer=changed, reason="争议未结")
     for name, obj in {
         "customer": customer,
         "transaction": approved_txn,

@@ -1,0 +1,85 @@
+"""Reads of the record's lifecycle that depend on who asks: always the asker's
+department, and only for the roles that work on destruction."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from customers.models import Customer
+from lifecycle import rights
+from lifecycle.models import DestructionRecord, DestructionRequest, DestructionStatus, LegalHold
+
+QUEUE_LIMIT = 200  # rows a queue page shows; counts stop at MY_WORK_CAP
+MY_WORK_CAP = 99
+
+
+def _department_id(user: User) -> int | None:
+    return user.department_id if rights.sees_lifecycle(user) else None
+
+
+def destruction_due_for(user: User) -> QuerySet[Customer]:
+    """The department's customers whose retention has passed, with no destruction
+    asked yet and no legal hold: what a manager should ask to destroy."""
+    if not user.is_authenticated or not user.has_role_permission("lifecycle.request_destruction"):
+        return Customer.objects.none()
+    open_request = DestructionRequest.objects.filter(customer=OuterRef("pk"), status=DestructionStatus.REQUESTED)
+    active_hold = LegalHold.objects.filter(customer=OuterRef("pk"), lifted_at__isnull=True)
+    return (
+        Customer.objects.filter(
+            department_id=user.department_id,
+            status__in=rights.DESTROYABLE,
+            retention_until__lt=timezone.localdate(),
+        )
+        .exclude(Exists(open_request))
+        .exclude(Exists(active_hold))
+        .order_by("retention_until", "id")
+    )
+
+
+def destruction_requests_for(user: User) -> QuerySet[DestructionRequest]:
+    department_id = _department_id(user)
+    if department_id is None:
+        return DestructionRequest.objects.none()
+    return DestructionRequest.objects.filter(department_id=department_id).select_related(
+        "customer", "requested_by", "decided_by"
+    )
+
+
+def destructions_to_approve_for(user: User) -> QuerySet[DestructionRequest]:
+    """A security officer's work: open requests of the department someone else made."""
+    if not user.is_authenticated or not user.has_role_permission("lifecycle.approve_destruction"):
+        return DestructionRequest.objects.none()
+    return (
+        destruction_requests_for(user)
+        .filter(status=DestructionStatus.REQUESTED)
+        .exclude(requested_by=user)
+        .order_by("requested_at", "id")
+    )
+
+
+def destruction_request_detail(*, user: User, pk: int) -> DestructionRequest:
+    """The request if `user` may see it, else DoesNotExist (a 404 to the views)."""
+    return destruction_requests_for(user).get(pk=pk)
+
+
+def legal_holds_for(user: User) -> QuerySet[LegalHold]:
+    department_id = _department_id(user)
+    if department_id is None:
+        return LegalHold.objects.none()
+    return LegalHold.objects.filter(customer__department_id=department_id, lifted_at__isnull=True).select_related(
+        "customer", "placed_by"
+    )
+
+
+def destruction_records_for(user: User) -> QuerySet[DestructionRecord]:
+    department_id = _department_id(user)
+    if department_id is None:
+        return DestructionRecord.objects.none()
+    return DestructionRecord.objects.filter(department_id=department_id).select_related("requested_by", "approved_by")
+
+
+def bounded_count(rows: QuerySet, cap: int = MY_WORK_CAP) -> int:
+    """How many, counting no further than `cap` + 1 (a "99+" badge)."""
+    return len(rows.values_list("pk", flat=True)[: cap + 1])

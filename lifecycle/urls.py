@@ -1,0 +1,14 @@
+from django.urls import path
+
+from lifecycle import views
+
+app_name = "lifecycle"
+
+urlpatterns = [
+    path("destruction/", views.destruction_queue, name="queue"),
+    path("destruction/<int:pk>/", views.destruction_detail, name="destruction"),
+    path("destruction/<int:pk>/<slug:decision>/", views.destruction_decide, name="destruction_decide"),
+    path("customers/<int:pk>/destroy/", views.destruction_request_create, name="destruction_request"),
+    path("customers/<int:pk>/hold/", views.hold_create, name="hold_create"),
+    path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
+]
