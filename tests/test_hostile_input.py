@@ -30,6 +30,8 @@ from django.utils import timezone
 from bulk.models import ImportJob, JobStatus
 from customers import services as customer_services
 from interactions import services as interaction_services
+from lifecycle.services import destruction as destruction_services
+from lifecycle.services import holds as hold_services
 from submissions.forms import FIELD as FORM_TOKEN
 from tests.factories import CustomerFactory
 from transactions import services as transaction_services
@@ -52,7 +54,7 @@ HOSTILE = [
     "987654321",  # an id that does not exist
 ]
 # Apps whose rows are the business: a refused request changes none of their tables.
-BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "bulk", "vault")
+BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "bulk", "vault", "lifecycle")
 
 
 def _encode(value: str) -> str:
@@ -189,6 +191,21 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
         },
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
+    expired = customer_services.customer_approve(
+        actor=reviewer,
+        customer=customer_services.customer_submit(
+            actor=clerk,
+            customer=CustomerFactory(
+                actor=clerk,
+                consent_at=timezone.now() - timedelta(days=2000),
+                retention_until=timezone.localdate() - timedelta(days=1),
+            ),
+        ),
+    )
+    destruction = destruction_services.destruction_request(
+        actor=manager, customer=expired, basis="retention_passed", reason="保存期限已过"
+    )
+    hold = hold_services.legal_hold_place(actor=manager, customer=changing, reason="争议未结")
     return World(
         people={
             "clerk": clerk,
@@ -210,6 +227,8 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "contact": contact.pk,
             "complaint": complaint.pk,
             "job": job.pk,
+            "destruction": destruction.pk,
+            "hold": hold.pk,
         },
     )
 
@@ -271,6 +290,12 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "bulk:job_discard": ({"pk": "job"}, "", ("clerk",)),
     "bulk:job_report": ({"pk": "job"}, "", ("clerk",)),
     "bulk:export": ({"what": "customers", "file_format": "csv"}, "", ("clerk",)),
+    "lifecycle:queue": ({}, "", ("manager", "security")),
+    "lifecycle:destruction": ({"pk": "destruction"}, "", ("security",)),
+    "lifecycle:destruction_decide": ({"pk": "destruction", "decision": "refuse"}, "", ("security",)),
+    "lifecycle:destruction_request": ({"pk": "approved"}, "", ("manager",)),
+    "lifecycle:hold_create": ({"pk": "approved"}, "", ("manager",)),
+    "lifecycle:hold_lift": ({"pk": "hold"}, "", ("manager",)),
 }
 
 
