@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lifecycle.models import DestructionBasis, DestructionRequest, LegalHold
+from lifecycle.models import ArchiveRequest, DestructionBasis, DestructionRequest, LegalHold
 
 NO_VALUES = _("Say why in the procedure's words; never write a personal value here.")
 
@@ -24,5 +24,12 @@ class DecisionForm(forms.Form):
 class LegalHoldForm(forms.ModelForm):
     class Meta:
         model = LegalHold
+        fields = ["reason"]
+        help_texts = {"reason": NO_VALUES}
+
+
+class ArchiveRequestForm(forms.ModelForm):
+    class Meta:
+        model = ArchiveRequest
         fields = ["reason"]
         help_texts = {"reason": NO_VALUES}

@@ -195,3 +195,66 @@ class DestructionRecord(models.Model):
     @property
     def erased_rows(self) -> int:
         return sum(part["rows"] for part in self.erased.values())
+
+
+class ArchiveAction(models.TextChoices):
+    ARCHIVE = "archive", _("Archive")
+    RESTORE = "restore", _("Restore")
+
+
+class ArchiveStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Applied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ArchiveRequest(models.Model):
+    """Archiving a customer no longer served, or restoring one, reviewed like a
+    change (review.mechanism): a reviewer of the department who did not ask decides."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="archive_requests"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=ArchiveAction.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("requested at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive request")
+        verbose_name_plural = _("archive requests")
+        ordering = ["entered_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
+                name="archive_reviewer_is_not_maker",
+                violation_error_message=_("The person who asked cannot review the request."),
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status="pending"),
+                name="archive_one_pending_per_customer",
+                violation_error_message=_("An archive request of this customer already waits for review."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"GD{self.pk:06d}" if self.pk else "GD-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)

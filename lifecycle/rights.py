@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from accounts.models import User
 from customers.models import Customer, Status
-from customers.rights import is_security_officer
-from lifecycle.models import DestructionRequest, DestructionStatus
+from customers.rights import CustomerRights, is_security_officer
+from lifecycle.models import ArchiveRequest, ArchiveStatus, DestructionRequest, DestructionStatus
 
 DESTROYABLE = (Status.APPROVED, Status.ARCHIVED)
 
@@ -55,3 +55,18 @@ def sees_lifecycle(user: User) -> bool:
         user.has_role_permission("lifecycle.request_destruction")
         or user.has_role_permission("lifecycle.approve_destruction")
     )
+
+
+def may_request_archive(user: User, customer: Customer) -> bool:
+    """The record's maker or owner (with the right to change records), or a manager
+    of its department, on an approved customer (archive) or an archived one (restore)."""
+    if customer.status not in (Status.APPROVED, Status.ARCHIVED) or is_security_officer(user):
+        return False
+    holder = user.has_role_permission("customers.change_customer") and CustomerRights(user).holds_record(customer)
+    return holder or (
+        _same_department(user, customer.department_id) and user.has_role_permission("lifecycle.place_legal_hold")
+    )
+
+
+def may_withdraw_archive(user: User, request: ArchiveRequest) -> bool:
+    return request.status == ArchiveStatus.PENDING and request.entered_by_id == user.pk

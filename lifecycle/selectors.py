@@ -8,8 +8,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Customer
+from customers.selectors import customers_visible_to
 from lifecycle import rights
-from lifecycle.models import DestructionRecord, DestructionRequest, DestructionStatus, LegalHold
+from lifecycle.models import (
+    ArchiveRequest,
+    ArchiveStatus,
+    DestructionRecord,
+    DestructionRequest,
+    DestructionStatus,
+    LegalHold,
+)
 
 QUEUE_LIMIT = 200  # rows a queue page shows; counts stop at MY_WORK_CAP
 MY_WORK_CAP = 99
@@ -83,3 +91,22 @@ def destruction_records_for(user: User) -> QuerySet[DestructionRecord]:
 def bounded_count(rows: QuerySet, cap: int = MY_WORK_CAP) -> int:
     """How many, counting no further than `cap` + 1 (a "99+" badge)."""
     return len(rows.values_list("pk", flat=True)[: cap + 1])
+
+
+def archive_requests_for(user: User) -> QuerySet[ArchiveRequest]:
+    """Archive requests of the customers `user` may see."""
+    return ArchiveRequest.objects.filter(customer__in=customers_visible_to(user)).select_related(
+        "customer", "entered_by", "reviewed_by"
+    )
+
+
+def archive_queue_for(user: User) -> QuerySet[ArchiveRequest]:
+    """A reviewer's work: pending requests of the department someone else made."""
+    if not user.is_authenticated or not user.has_role_permission("customers.review_customer"):
+        return ArchiveRequest.objects.none()
+    return (
+        archive_requests_for(user)
+        .filter(status=ArchiveStatus.PENDING, customer__department_id=user.department_id)
+        .exclude(entered_by=user)
+        .order_by("entered_at", "id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifecycle import views
+from lifecycle import archive_views, views
 
 app_name = "lifecycle"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("customers/<int:pk>/destroy/", views.destruction_request_create, name="destruction_request"),
     path("customers/<int:pk>/hold/", views.hold_create, name="hold_create"),
     path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
+    path("archive/", archive_views.archive_queue, name="archives"),
+    path("archive/<int:pk>/", archive_views.archive_detail, name="archive"),
+    path("archive/<int:pk>/<slug:decision>/", archive_views.archive_decide, name="archive_decide"),
+    path("customers/<int:pk>/archive/", archive_views.archive_request_create, name="archive_request"),
 ]

@@ -30,6 +30,7 @@ from django.utils import timezone
 from bulk.models import ImportJob, JobStatus
 from customers import services as customer_services
 from interactions import services as interaction_services
+from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
 from submissions.forms import FIELD as FORM_TOKEN
@@ -206,6 +207,7 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
         actor=manager, customer=expired, basis="retention_passed", reason="保存期限已过"
     )
     hold = hold_services.legal_hold_place(actor=manager, customer=changing, reason="争议未结")
+    archive_request = archive_services.archive_request_create(actor=clerk, customer=changing, reason="客户已销户")
     return World(
         people={
             "clerk": clerk,
@@ -229,6 +231,7 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "job": job.pk,
             "destruction": destruction.pk,
             "hold": hold.pk,
+            "archive_request": archive_request.pk,
         },
     )
 
@@ -296,6 +299,10 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "lifecycle:destruction_request": ({"pk": "approved"}, "", ("manager",)),
     "lifecycle:hold_create": ({"pk": "approved"}, "", ("manager",)),
     "lifecycle:hold_lift": ({"pk": "hold"}, "", ("manager",)),
+    "lifecycle:archives": ({}, "", ("reviewer",)),
+    "lifecycle:archive": ({"pk": "archive_request"}, "", ("reviewer",)),
+    "lifecycle:archive_decide": ({"pk": "archive_request", "decision": "return"}, "", ("reviewer",)),
+    "lifecycle:archive_request": ({"pk": "approved"}, "", ("clerk",)),
 }
 
 

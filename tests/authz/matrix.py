@@ -970,6 +970,32 @@ LIFECYCLE_CASES = [
         target=lambda s: {"pk": s.hold.pk},
         post=only((MANAGER, OTHER_MANAGER), DONE, 404, security_officer=REFUSED),
     ),
+    # Archive and restore (issue 17 item 3): asked for by the record's maker or owner
+    # or a manager, decided by the department's reviewer, like a change.
+    Case("lifecycle:archives", get=everyone(200), post=405),
+    Case(
+        "lifecycle:archive",
+        target=lambda s: {"pk": s.archive_request.pk},
+        get=only(SEES_APPROVED, 200, 404),
+        post=405,
+    ),
+    Case(
+        "lifecycle:archive_request",
+        target=customer,
+        get=only((CLERK, MANAGER, OTHER_MANAGER), 200, 404, reviewer=403, security_officer=403),
+        post=only((CLERK, MANAGER, OTHER_MANAGER), DONE, 404, reviewer=403, security_officer=403),
+        data=lambda w, s: {"reason": "客户已销户"},
+    ),
+    *[
+        post_only(
+            "lifecycle:archive_decide",
+            label=decision,
+            target=lambda s, decision=decision: {"pk": s.archive_request.pk, "decision": decision},
+            post=only(SEES_APPROVED, REFUSED, 404, **dict.fromkeys(done_by, DONE)),
+            data=lambda w, s: {"note": "客户仍有未结合同"},
+        )
+        for decision, done_by in (("approve", (REVIEWER,)), ("return", (REVIEWER,)), ("withdraw", (CLERK,)))
+    ],
 ]
 
 

@@ -20,7 +20,8 @@ from customers import services as customer_services
 from customers.models import AccessGrant, ChangeRequest, Customer, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
-from lifecycle.models import DestructionRequest, LegalHold
+from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold
+from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
 from tests.factories import CustomerFactory, UserFactory
@@ -61,6 +62,7 @@ class Side:
     unused_tag: Tag | None = None
     destruction: DestructionRequest | None = None  # the manager's, on an approved customer past retention
     hold: LegalHold | None = None  # the manager's, on `changed`
+    archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -203,6 +205,7 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         actor=manager, customer=doomed, basis="retention_passed", reason="保存期限已过"
     )
     side.hold = hold_services.legal_hold_place(actor=manager, customer=changed, reason="争议未结")
+    side.archive_request = archive_services.archive_request_create(actor=clerk, customer=changed, reason="客户已销户")
     for name, obj in {
         "customer": customer,
         "transaction": approved_txn,
