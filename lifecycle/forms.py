@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lifecycle.models import ArchiveRequest, DestructionBasis, DestructionRequest, LegalHold
+from lifecycle.models import ArchiveRequest, DestructionBasis, DestructionRequest, LegalHold, Reverification
 
 NO_VALUES = _("Say why in the procedure's words; never write a personal value here.")
 
@@ -33,3 +33,10 @@ class ArchiveRequestForm(forms.ModelForm):
         model = ArchiveRequest
         fields = ["reason"]
         help_texts = {"reason": NO_VALUES}
+
+
+class ReverificationForm(forms.ModelForm):
+    class Meta:
+        model = Reverification
+        fields = ["outcome", "method", "note"]
+        help_texts = {"note": NO_VALUES}

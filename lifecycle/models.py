@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LegalHold(models.Model):
@@ -258,3 +259,42 @@ class ArchiveRequest(models.Model):
     @property
     def number(self) -> str:
         return str(self)
+
+
+class ReverifyOutcome(models.TextChoices):
+    UNCHANGED = "unchanged", _("Confirmed unchanged")
+    CHANGED = "changed", _("Changed: a change request follows")
+
+
+class ReverifyMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    WECHAT = "wechat", _("WeChat")
+    VISIT = "visit", pgettext_lazy("channel", "Visit")
+
+
+class Reverification(models.Model):
+    """One check of a customer's contact details with the customer: who, how, when,
+    and what came of it. "Unchanged" resets the re-verification clock
+    (`Customer.contact_verified_at`); "changed" is followed by a change request."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="reverifications"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReverifyOutcome.choices)
+    method = models.CharField(_("how"), max_length=20, choices=ReverifyMethod.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("re-verification")
+        verbose_name_plural = _("re-verifications")
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-checked_at"], name="reverify_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.checked_at:%Y-%m-%d} {self.outcome}"

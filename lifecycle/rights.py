@@ -70,3 +70,15 @@ def may_request_archive(user: User, customer: Customer) -> bool:
 
 def may_withdraw_archive(user: User, request: ArchiveRequest) -> bool:
     return request.status == ArchiveStatus.PENDING and request.entered_by_id == user.pk
+
+
+def may_reverify(user: User, customer: Customer) -> bool:
+    """Who works on the record — its maker or owner, or a manager of its department —
+    confirms its contact details with the customer."""
+    if customer.status != Status.APPROVED or not user.has_role_permission("lifecycle.add_reverification"):
+        return False
+    return CustomerRights(user).holds_record(customer) or (
+        _same_department(user, customer.department_id)
+        and user.has_role_permission("customers.view_department_customers")
+        and not is_security_officer(user)
+    )

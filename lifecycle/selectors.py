@@ -3,11 +3,14 @@ department, and only for the roles that work on destruction."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from customers.models import Customer
+from customers.models import Customer, Status
 from customers.selectors import customers_visible_to
 from lifecycle import rights
 from lifecycle.models import (
@@ -109,4 +112,37 @@ def archive_queue_for(user: User) -> QuerySet[ArchiveRequest]:
         .filter(status=ArchiveStatus.PENDING, customer__department_id=user.department_id)
         .exclude(entered_by=user)
         .order_by("entered_at", "id")
+    )
+
+
+def _reverify_scope(user: User) -> QuerySet[Customer]:
+    """Approved records the user works on: a clerk's own and owned ones, a
+    manager's department (customers_visible_to draws the line)."""
+    if not user.is_authenticated or not user.has_role_permission("lifecycle.add_reverification"):
+        return Customer.objects.none()
+    return customers_visible_to(user).filter(status=Status.APPROVED)
+
+
+def reverify_cutoff():
+    return timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+
+
+def reverifications_due_for(user: User) -> QuerySet[Customer]:
+    """Contact details last verified more than CRM_REVERIFY_AFTER_DAYS ago, oldest first."""
+    return (
+        _reverify_scope(user)
+        .filter(contact_verified_at__lt=reverify_cutoff())
+        .select_related("owner")
+        .order_by("contact_verified_at", "id")
+    )
+
+
+def reverifications_upcoming_for(user: User, *, days: int = 30) -> QuerySet[Customer]:
+    """Due within the next `days`: the quarterly call round's plan."""
+    cutoff = reverify_cutoff()
+    return (
+        _reverify_scope(user)
+        .filter(contact_verified_at__gte=cutoff, contact_verified_at__lt=cutoff + timedelta(days=days))
+        .select_related("owner")
+        .order_by("contact_verified_at", "id")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifecycle import archive_views, views
+from lifecycle import archive_views, reverify_views, views
 
 app_name = "lifecycle"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("archive/<int:pk>/", archive_views.archive_detail, name="archive"),
     path("archive/<int:pk>/<slug:decision>/", archive_views.archive_decide, name="archive_decide"),
     path("customers/<int:pk>/archive/", archive_views.archive_request_create, name="archive_request"),
+    path("reverify/", reverify_views.reverify_queue, name="reverify"),
+    path("reverify/export/", reverify_views.reverify_export, name="reverify_export"),
+    path("customers/<int:pk>/reverify/", reverify_views.reverify_confirm, name="reverify_confirm"),
 ]

@@ -303,6 +303,9 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "lifecycle:archive": ({"pk": "archive_request"}, "", ("reviewer",)),
     "lifecycle:archive_decide": ({"pk": "archive_request", "decision": "return"}, "", ("reviewer",)),
     "lifecycle:archive_request": ({"pk": "approved"}, "", ("clerk",)),
+    "lifecycle:reverify": ({}, "", ("clerk",)),
+    "lifecycle:reverify_export": ({}, "", ("manager",)),
+    "lifecycle:reverify_confirm": ({"pk": "approved"}, "", ("clerk",)),
 }
 
 

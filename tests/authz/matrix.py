@@ -996,6 +996,16 @@ LIFECYCLE_CASES = [
         )
         for decision, done_by in (("approve", (REVIEWER,)), ("return", (REVIEWER,)), ("withdraw", (CLERK,)))
     ],
+    # Re-verification (issue 17 item 1): clerks (their records) and managers (the department).
+    Case("lifecycle:reverify", get=only((CLERK, OTHER_CLERK, MANAGER, OTHER_MANAGER), 200, 403), post=405),
+    Case("lifecycle:reverify_export", get=only((CLERK, OTHER_CLERK, MANAGER, OTHER_MANAGER), 200, 403), post=405),
+    Case(
+        "lifecycle:reverify_confirm",
+        target=customer,
+        get=only((CLERK, MANAGER, OTHER_MANAGER), 200, 404, reviewer=403, security_officer=403),
+        post=only((CLERK, MANAGER, OTHER_MANAGER), DONE, 404, reviewer=403, security_officer=403),
+        data=lambda w, s: {"outcome": "unchanged", "method": "phone"},
+    ),
 ]
 
 
