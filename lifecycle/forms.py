@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lifecycle.models import ArchiveRequest, DestructionBasis, DestructionRequest, LegalHold, Reverification
@@ -40,3 +41,26 @@ class ReverificationForm(forms.ModelForm):
         model = Reverification
         fields = ["outcome", "method", "note"]
         help_texts = {"note": NO_VALUES}
+
+
+def _customer_field_choices() -> list[tuple[str, str]]:
+    from customers.models import Customer
+
+    return [
+        (f.name, capfirst(f.verbose_name))
+        for f in Customer._meta.concrete_fields
+        if f.editable and not f.name.endswith("_index") and f.name not in {"id", "uid"}
+    ]
+
+
+class SampleResultForm(forms.Form):
+    correct = forms.TypedChoiceField(
+        label=_("result"),
+        choices=[("1", _("Correct")), ("0", _("Wrong"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    wrong_fields = forms.MultipleChoiceField(
+        label=_("wrong fields"), choices=_customer_field_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False, help_text=NO_VALUES)

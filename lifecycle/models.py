@@ -298,3 +298,59 @@ class Reverification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.checked_at:%Y-%m-%d} {self.outcome}"
+
+
+class SampleResult(models.TextChoices):
+    PENDING = "pending", _("Waiting for the second check")
+    CORRECT = "correct", _("Correct")
+    WRONG = "wrong", _("Wrong")
+
+
+class SampleCheck(models.Model):
+    """One approved record drawn for a second check against the originals, by a
+    reviewer who was neither its maker nor its checker (a check constraint too)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sample_checks"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    # The maker and the first checker of the version drawn: whose work is checked.
+    maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("second checker"), on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING)
+    wrong_fields = models.JSONField(_("wrong fields"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sample check")
+        verbose_name_plural = _("sample checks")
+        ordering = ["drawn_at", "id"]
+        indexes = [models.Index(fields=["reviewer", "result"], name="sample_reviewer_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("maker")) & ~Q(reviewer=F("checker")),
+                name="sample_reviewer_is_a_third_person",
+                violation_error_message=_("The second check comes from neither the maker nor the checker."),
+            ),
+            models.UniqueConstraint(fields=["customer", "period_start"], name="sample_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CY{self.pk:06d}" if self.pk else "CY-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)

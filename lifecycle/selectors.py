@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,6 +20,8 @@ from lifecycle.models import (
     DestructionRequest,
     DestructionStatus,
     LegalHold,
+    SampleCheck,
+    SampleResult,
 )
 
 QUEUE_LIMIT = 200  # rows a queue page shows; counts stop at MY_WORK_CAP
@@ -146,3 +148,40 @@ def reverifications_upcoming_for(user: User, *, days: int = 30) -> QuerySet[Cust
         .select_related("owner")
         .order_by("contact_verified_at", "id")
     )
+
+
+def samples_for(user: User) -> QuerySet[SampleCheck]:
+    """A reviewer's samples: pending first, then the latest results."""
+    if not user.is_authenticated:
+        return SampleCheck.objects.none()
+    return SampleCheck.objects.filter(reviewer=user).select_related("customer", "maker", "checker")
+
+
+def samples_waiting_for(user: User) -> QuerySet[SampleCheck]:
+    return samples_for(user).filter(result=SampleResult.PENDING).order_by("drawn_at", "id")
+
+
+def sample_error_rates(*, department_id: int, since=None) -> dict[str, list[dict]]:
+    """For the entry-quality report: per clerk (maker) and per reviewer (first
+    checker), how many of their sampled records were checked and how many were wrong."""
+    checked = SampleCheck.objects.filter(department_id=department_id).exclude(result=SampleResult.PENDING)
+    if since is not None:
+        checked = checked.filter(checked_at__gte=since)
+    figures = {}
+    for role in ("maker", "checker"):
+        rows = (
+            checked.values(f"{role}__username", f"{role}__last_name", f"{role}__first_name")
+            .annotate(checked=Count("id"), wrong=Count("id", filter=Q(result=SampleResult.WRONG)))
+            .order_by(f"{role}__username")
+        )
+        figures[role] = [
+            {
+                "username": row[f"{role}__username"],
+                "name": f"{row[f'{role}__last_name']}{row[f'{role}__first_name']}",
+                "checked": row["checked"],
+                "wrong": row["wrong"],
+                "rate": row["wrong"] / row["checked"],
+            }
+            for row in rows
+        ]
+    return figures

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifecycle import archive_views, reverify_views, views
+from lifecycle import archive_views, reverify_views, sample_views, views
 
 app_name = "lifecycle"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("reverify/", reverify_views.reverify_queue, name="reverify"),
     path("reverify/export/", reverify_views.reverify_export, name="reverify_export"),
     path("customers/<int:pk>/reverify/", reverify_views.reverify_confirm, name="reverify_confirm"),
+    path("samples/", sample_views.sample_list, name="samples"),
+    path("samples/<int:pk>/", sample_views.sample_check, name="sample"),
 ]

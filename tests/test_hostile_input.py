@@ -30,6 +30,7 @@ from django.utils import timezone
 from bulk.models import ImportJob, JobStatus
 from customers import services as customer_services
 from interactions import services as interaction_services
+from lifecycle.models import SampleCheck
 from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
@@ -208,6 +209,15 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     )
     hold = hold_services.legal_hold_place(actor=manager, customer=changing, reason="争议未结")
     archive_request = archive_services.archive_request_create(actor=clerk, customer=changing, reason="客户已销户")
+    sample = SampleCheck.objects.create(
+        customer=approved,
+        department=approved.department,
+        period_start=timezone.localdate() - timedelta(days=7),
+        period_end=timezone.localdate(),
+        maker=clerk,
+        checker=manager,
+        reviewer=reviewer,
+    )
     return World(
         people={
             "clerk": clerk,
@@ -232,6 +242,7 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "destruction": destruction.pk,
             "hold": hold.pk,
             "archive_request": archive_request.pk,
+            "sample": sample.pk,
         },
     )
 
@@ -306,6 +317,8 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "lifecycle:reverify": ({}, "", ("clerk",)),
     "lifecycle:reverify_export": ({}, "", ("manager",)),
     "lifecycle:reverify_confirm": ({"pk": "approved"}, "", ("clerk",)),
+    "lifecycle:samples": ({}, "", ("reviewer",)),
+    "lifecycle:sample": ({"pk": "sample"}, "", ("reviewer",)),
 }
 
 

@@ -1006,6 +1006,15 @@ LIFECYCLE_CASES = [
         post=only((CLERK, MANAGER, OTHER_MANAGER), DONE, 404, reviewer=403, security_officer=403),
         data=lambda w, s: {"outcome": "unchanged", "method": "phone"},
     ),
+    # Second checks (issue 17 item 2): each reviewer sees only the samples given to them.
+    Case("lifecycle:samples", get=everyone(200), post=405),
+    Case(
+        "lifecycle:sample",
+        target=lambda s: {"pk": s.sample.pk},
+        get=only((REVIEWER,), 200, 404),
+        post=only((REVIEWER,), DONE, 404),
+        data=lambda w, s: {"correct": "0", "wrong_fields": ["mobile"], "note": "号码错一位"},
+    ),
 ]
 
 

@@ -20,7 +20,7 @@ from customers import services as customer_services
 from customers.models import AccessGrant, ChangeRequest, Customer, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
-from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold
+from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold, SampleCheck
 from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
@@ -63,6 +63,7 @@ class Side:
     destruction: DestructionRequest | None = None  # the manager's, on an approved customer past retention
     hold: LegalHold | None = None  # the manager's, on `changed`
     archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
+    sample: SampleCheck | None = None  # a record another reviewer approved, drawn for the reviewer's second check
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -206,6 +207,18 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
     )
     side.hold = hold_services.legal_hold_place(actor=manager, customer=changed, reason="争议未结")
     side.archive_request = archive_services.archive_request_create(actor=clerk, customer=changed, reason="客户已销户")
+    first_checker = _member(f"first_checker_{n}", "reviewer", department)
+    checked = _approved(clerk, first_checker, n + 6)
+    today = timezone.localdate()
+    side.sample = SampleCheck.objects.create(
+        customer=checked,
+        department=department,
+        period_start=today - timedelta(days=7),
+        period_end=today,
+        maker=clerk,
+        checker=first_checker,
+        reviewer=reviewer,
+    )
     for name, obj in {
         "customer": customer,
         "transaction": approved_txn,
