@@ -166,7 +166,7 @@ def shred_customer(customer: Customer, *, reason: str, actor) -> tuple[int, dict
     customer._change_reason = reason
     customer.save()  # the tombstone: its one new history row holds nothing personal
     tally.add(Customer, 1, [f.name for f in erasable_customer_fields()])
-    transaction.on_commit(_sqlite_forget_old_pages)
+    transaction.on_commit(sqlite_forget_old_pages)
     return shredded, tally.as_json()
 
 
@@ -220,7 +220,7 @@ def _erase_customer_history(customer: Customer, tally: Tally) -> None:
     tally.add(Customer.history.model, count, [*(f.name for f in fields), "history_change_reason"])
 
 
-def _sqlite_forget_old_pages() -> None:
+def sqlite_forget_old_pages() -> None:
     """SQLite keeps superseded pages in the write-ahead log until a checkpoint
     rewrites the file; `secure_delete` (settings) zeroes freed space. A truncating
     checkpoint after the destruction leaves no old copy of the erased values in
