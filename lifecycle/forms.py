@@ -4,7 +4,15 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from lifecycle.models import ArchiveRequest, DestructionBasis, DestructionRequest, LegalHold, Reverification
+from core.forms import SupportedDatesMixin
+from lifecycle.models import (
+    ArchiveRequest,
+    DestructionBasis,
+    DestructionRequest,
+    LegalHold,
+    Reverification,
+    SubjectRequest,
+)
 
 NO_VALUES = _("Say why in the procedure's words; never write a personal value here.")
 
@@ -64,3 +72,22 @@ class SampleResultForm(forms.Form):
         label=_("wrong fields"), choices=_customer_field_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False, help_text=NO_VALUES)
+
+
+class SubjectRequestForm(SupportedDatesMixin, forms.ModelForm):
+    class Meta:
+        model = SubjectRequest
+        fields = ["kind", "received_on"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class IdentityForm(forms.Form):
+    method = forms.CharField(
+        label=_("identity checked how"),
+        max_length=100,
+        help_text=_("For example: resident ID card shown at the counter, compared with the record."),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("answer"), max_length=200, required=False, help_text=NO_VALUES)

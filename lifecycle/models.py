@@ -354,3 +354,72 @@ class SampleCheck(models.Model):
     @property
     def number(self) -> str:
         return str(self)
+
+
+class SubjectRequestKind(models.TextChoices):
+    COPY = "copy", _("A copy of their data (PIPL art. 45)")
+    CORRECTION = "correction", _("Correction (PIPL art. 46)")
+    DELETION = "deletion", _("Deletion (PIPL art. 47)")
+    WITHDRAWAL = "withdrawal", _("Withdrawal of consent (PIPL art. 15)")
+
+
+class SubjectRequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("subject request", "Open")
+    DONE = "done", _("Answered")
+
+
+class SubjectRequest(models.Model):
+    """A customer's own request about their data, with its deadline: received on a
+    day, answered within CRM_SUBJECT_REQUEST_DAYS calendar days (weekends count)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="subject_requests"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=SubjectRequestKind.choices)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubjectRequestStatus.choices, default=SubjectRequestStatus.OPEN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("identity checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    identity_checked_at = models.DateTimeField(_("identity checked at"), null=True, blank=True)
+    identity_method = models.CharField(_("identity checked how"), max_length=100, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("customer's request")
+        verbose_name_plural = _("customers' requests")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["department", "status", "due_on"], name="subject_request_queue_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("received_on")), name="subject_request_due_after_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return f"SQ{self.pk:06d}" if self.pk else "SQ-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status == SubjectRequestStatus.OPEN and self.due_on < (today or timezone.localdate())
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()

@@ -82,3 +82,14 @@ def may_reverify(user: User, customer: Customer) -> bool:
         and user.has_role_permission("customers.view_department_customers")
         and not is_security_officer(user)
     )
+
+
+def may_handle_subject_request(user: User, customer: Customer) -> bool:
+    """Who works on the record — its maker or owner, or a manager of its department —
+    records and answers the customer's own requests."""
+    if customer.status not in (Status.APPROVED, Status.ARCHIVED) or is_security_officer(user):
+        return False
+    return CustomerRights(user).holds_record(customer) or (
+        _same_department(user, customer.department_id)
+        and user.has_role_permission("customers.view_department_customers")
+    )

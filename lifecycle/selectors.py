@@ -22,6 +22,8 @@ from lifecycle.models import (
     LegalHold,
     SampleCheck,
     SampleResult,
+    SubjectRequest,
+    SubjectRequestStatus,
 )
 
 QUEUE_LIMIT = 200  # rows a queue page shows; counts stop at MY_WORK_CAP
@@ -185,3 +187,21 @@ def sample_error_rates(*, department_id: int, since=None) -> dict[str, list[dict
             for row in rows
         ]
     return figures
+
+
+def subject_requests_for(user: User) -> QuerySet[SubjectRequest]:
+    """The customers' requests of the records `user` may see, open ones by deadline first."""
+    return (
+        SubjectRequest.objects.filter(customer__in=customers_visible_to(user))
+        .select_related("customer", "recorded_by")
+        .order_by("-status", "due_on", "id")
+    )
+
+
+def subject_requests_near_deadline_for(user: User, *, days: int = 3) -> QuerySet[SubjectRequest]:
+    """For a manager's "my work": open requests due within `days`, overdue first (red)."""
+    if not user.is_authenticated or not user.has_role_permission("customers.view_department_customers"):
+        return SubjectRequest.objects.none()
+    return subject_requests_for(user).filter(
+        status=SubjectRequestStatus.OPEN, due_on__lte=timezone.localdate() + timedelta(days=days)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifecycle import archive_views, reverify_views, sample_views, views
+from lifecycle import archive_views, reverify_views, sample_views, subject_views, views
 
 app_name = "lifecycle"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("customers/<int:pk>/reverify/", reverify_views.reverify_confirm, name="reverify_confirm"),
     path("samples/", sample_views.sample_list, name="samples"),
     path("samples/<int:pk>/", sample_views.sample_check, name="sample"),
+    path("requests/", subject_views.subject_request_list, name="subject_requests"),
+    path("requests/<int:pk>/", subject_views.subject_request_detail, name="subject_request"),
+    path("requests/<int:pk>/copy/", subject_views.subject_request_copy, name="subject_request_copy"),
+    path("requests/<int:pk>/<slug:step>/", subject_views.subject_request_act, name="subject_request_act"),
+    path("customers/<int:pk>/request/", subject_views.subject_request_create, name="subject_request_create"),
 ]
