@@ -34,6 +34,7 @@ from lifecycle.models import SampleCheck
 from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
+from lifecycle.services import subject as subject_services
 from submissions.forms import FIELD as FORM_TOKEN
 from tests.factories import CustomerFactory
 from transactions import services as transaction_services
@@ -209,6 +210,9 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     )
     hold = hold_services.legal_hold_place(actor=manager, customer=changing, reason="争议未结")
     archive_request = archive_services.archive_request_create(actor=clerk, customer=changing, reason="客户已销户")
+    subject_request = subject_services.subject_request_record(
+        actor=clerk, customer=approved, kind="copy", received_on=timezone.localdate()
+    )
     sample = SampleCheck.objects.create(
         customer=approved,
         department=approved.department,
@@ -243,6 +247,7 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "hold": hold.pk,
             "archive_request": archive_request.pk,
             "sample": sample.pk,
+            "subject_request": subject_request.pk,
         },
     )
 
@@ -319,6 +324,11 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "lifecycle:reverify_confirm": ({"pk": "approved"}, "", ("clerk",)),
     "lifecycle:samples": ({}, "", ("reviewer",)),
     "lifecycle:sample": ({"pk": "sample"}, "", ("reviewer",)),
+    "lifecycle:subject_requests": ({}, "", ("manager",)),
+    "lifecycle:subject_request": ({"pk": "subject_request"}, "", ("clerk",)),
+    "lifecycle:subject_request_copy": ({"pk": "subject_request"}, "", ("clerk",)),
+    "lifecycle:subject_request_act": ({"pk": "subject_request", "step": "identity"}, "", ("clerk",)),
+    "lifecycle:subject_request_create": ({"pk": "approved"}, "", ("clerk",)),
 }
 
 

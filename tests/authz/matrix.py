@@ -1015,6 +1015,37 @@ LIFECYCLE_CASES = [
         post=only((REVIEWER,), DONE, 404),
         data=lambda w, s: {"correct": "0", "wrong_fields": ["mobile"], "note": "号码错一位"},
     ),
+    # The customer's own requests (issue 17 item 5): handled by who works on the record.
+    Case("lifecycle:subject_requests", get=everyone(200), post=405),
+    Case(
+        "lifecycle:subject_request",
+        target=lambda s: {"pk": s.subject_request.pk},
+        get=only(SEES_APPROVED, 200, 404),
+        post=405,
+    ),
+    Case(
+        "lifecycle:subject_request_copy",
+        target=lambda s: {"pk": s.subject_request.pk},
+        get=only(SEES_APPROVED, 200, 404, reviewer=302, security_officer=302),
+        post=405,
+    ),
+    *[
+        post_only(
+            "lifecycle:subject_request_act",
+            label=step,
+            target=lambda s, step=step: {"pk": s.subject_request.pk, "step": step},
+            post=only((CLERK, MANAGER, OTHER_MANAGER), DONE, 404, reviewer=REFUSED, security_officer=REFUSED),
+            data=lambda w, s: {"method": "柜台核验身份证原件", "answer": "已提供副本"},
+        )
+        for step in ("identity", "answer")
+    ],
+    Case(
+        "lifecycle:subject_request_create",
+        target=customer,
+        get=only((CLERK, MANAGER, OTHER_MANAGER), 200, 404, reviewer=403, security_officer=403),
+        post=only((CLERK, MANAGER, OTHER_MANAGER), DONE, 404, reviewer=403, security_officer=403),
+        data=lambda w, s: {"kind": "copy", "received_on": timezone.localdate().isoformat()},
+    ),
 ]
 
 

@@ -20,10 +20,11 @@ from customers import services as customer_services
 from customers.models import AccessGrant, ChangeRequest, Customer, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
-from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold, SampleCheck
+from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold, SampleCheck, SubjectRequest
 from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
+from lifecycle.services import subject as subject_services
 from tests.factories import CustomerFactory, UserFactory
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Product, Transaction
@@ -64,6 +65,7 @@ class Side:
     hold: LegalHold | None = None  # the manager's, on `changed`
     archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
     sample: SampleCheck | None = None  # a record another reviewer approved, drawn for the reviewer's second check
+    subject_request: SubjectRequest | None = None  # the customer asked for a copy; identity checked
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -207,6 +209,13 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
     )
     side.hold = hold_services.legal_hold_place(actor=manager, customer=changed, reason="争议未结")
     side.archive_request = archive_services.archive_request_create(actor=clerk, customer=changed, reason="客户已销户")
+    side.subject_request = subject_services.subject_request_identity_checked(
+        actor=clerk,
+        request=subject_services.subject_request_record(
+            actor=clerk, customer=customer, kind="copy", received_on=timezone.localdate()
+        ),
+        method="柜台核验身份证原件",
+    )
     first_checker = _member(f"first_checker_{n}", "reviewer", department)
     checked = _approved(clerk, first_checker, n + 6)
     today = timezone.localdate()
