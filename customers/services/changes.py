@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status, Tag
 from customers.presentation import FORM_AND_DETAIL_FIELDS
 from customers.review import CHANGE_REVIEW
@@ -38,12 +40,7 @@ def _deserialise(name: str, text: str) -> Any:
 
 
 def may_request_change(actor: User, customer: Customer) -> bool:
-    """Maker or owner of an approved record, holding the right to change records."""
-    return (
-        customer.status == Status.APPROVED
-        and actor.has_role_permission("customers.change_customer")
-        and CustomerRights(actor).holds_record(customer)
-    )
+    return CustomerRights(actor).may_request_change(customer)
 
 
 @transaction.atomic
@@ -126,16 +123,19 @@ def change_request_apply(change: ChangeRequest, *, actor: User) -> Customer:
     for name, value in values.items():
         setattr(customer, name, value)
     customer.version += 1
-    customer.full_clean(exclude=["archive_no"])
     checkers = [u.display_name for u in (change.reviewed_by, actor) if u is not None]
-    customer._history_user = actor
-    customer._change_reason = _("Change %(number)s requested by %(maker)s, approved by %(checkers)s: %(reason)s") % {
-        "number": change.number,
-        "maker": change.entered_by.display_name,
-        "checkers": "、".join(dict.fromkeys(checkers)),
-        "reason": change.reason,
-    }
-    customer.save()
+    tracked_save(
+        customer,
+        actor=actor,
+        reason=Reason.CHANGE_APPLIED,
+        note=change.reason,
+        data={
+            "number": change.number,
+            "maker": change.entered_by.display_name,
+            "checkers": list(dict.fromkeys(checkers)),
+        },
+        exclude=["archive_no"],
+    )
     if tags is not None:
         customer.tags.set(Tag.objects.filter(name__in=tags))
     return customer

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from audit.reasons import decode
 from customers import services
 from customers.duplicates import possible_duplicates
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status
@@ -293,7 +294,9 @@ def test_a_change_request_shows_the_difference_and_applies_it_on_approval(client
     assert customer.status == Status.APPROVED
     trail = customer.history.first()
     assert trail.history_user == reviewer
-    assert clerk.display_name in trail.history_change_reason and reviewer.display_name in trail.history_change_reason
+    stored = decode(trail.history_change_reason)
+    assert stored["code"] == "change_applied" and stored["maker"] == clerk.display_name
+    assert stored["checkers"] == [reviewer.display_name]
     assert trail.prev_record.occupation == "教师" and trail.occupation == "律师"
 
 
