@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q
 
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status
@@ -220,11 +220,17 @@ def _erase_customer_history(customer: Customer, tally: Tally) -> None:
     tally.add(Customer.history.model, count, [*(f.name for f in fields), "history_change_reason"])
 
 
-def sqlite_forget_old_pages() -> None:
+def sqlite_forget_old_pages() -> bool:
     """SQLite keeps superseded pages in the write-ahead log until a checkpoint
     rewrites the file; `secure_delete` (settings) zeroes freed space. A truncating
     checkpoint after the destruction leaves no old copy of the erased values in
-    either file. If readers hold the log open it is retried by `lifecycle_sweep`."""
-    if connection.vendor == "sqlite":
+    either file. It cannot run inside a transaction, and a busy reader makes it
+    fail: `lifecycle_sweep` tries again daily. Returns whether it ran."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return False
+    try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError:
+        return False
+    return True
