@@ -8,3 +8,6 @@ class LifecycleConfig(AppConfig):
 
     name = "lifecycle"
     verbose_name = _("Record lifecycle")
+
+    def ready(self) -> None:
+        from lifecycle import review  # noqa: F401 - registers archive requests with review

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from review.models import Reviewed, review_statuses, status_field
+
 
 class LegalHold(models.Model):
     """Keeps a customer from destruction (an open complaint, a dispute) until lifted."""
@@ -203,48 +205,29 @@ class ArchiveAction(models.TextChoices):
     RESTORE = "restore", _("Restore")
 
 
-class ArchiveStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Applied")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+ArchiveStatus = review_statuses(
+    "ArchiveStatus", omit=("DRAFT",), relabel={"APPROVED": _("Applied")}, WITHDRAWN=("withdrawn", _("Withdrawn"))
+)
 
 
-class ArchiveRequest(models.Model):
+class ArchiveRequest(Reviewed):
     """Archiving a customer no longer served, or restoring one, reviewed like a
-    change (review.mechanism): a reviewer of the department who did not ask decides."""
+    change (review.Reviewed, lifecycle.review): a reviewer of the customer's
+    department who did not ask decides."""
 
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="archive_requests"
     )
     action = models.CharField(_("action"), max_length=10, choices=ArchiveAction.choices)
     reason = models.CharField(_("reason"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    entered_at = models.DateTimeField(_("requested at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    status = status_field(ArchiveStatus, default=ArchiveStatus.PENDING)
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         verbose_name = _("archive request")
         verbose_name_plural = _("archive requests")
         ordering = ["entered_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
-                name="archive_reviewer_is_not_maker",
-                violation_error_message=_("The person who asked cannot review the request."),
-            ),
+            *Reviewed.Meta.constraints,
             models.UniqueConstraint(
                 fields=["customer"],
                 condition=Q(status="pending"),

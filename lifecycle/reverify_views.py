@@ -34,7 +34,7 @@ def _cell(value: object) -> str:
 
 
 def _require_queue(user) -> None:
-    if not user.has_role_permission("lifecycle.add_reverification"):
+    if not rights.may_use_reverify_queue(user):
         raise PermissionDenied(_("The re-verification queue is for clerks and managers."))
 
 

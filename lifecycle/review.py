@@ -1,27 +1,26 @@
-"""How archive requests plug into the maker-checker mechanism (review.mechanism),
-as change requests do (customers.review). Built on the mechanism directly: the
-`Reviewed` base the review helper is making was not in main when this was written."""
+"""How archive requests plug into review: `ArchiveRequest` inherits
+`review.models.Reviewed`; this policy says who decides (a reviewer of the
+customer's department) and what approving applies (the customer's status)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import Customer, Status
 from lifecycle.models import ArchiveAction, ArchiveRequest
-from review.mechanism import ReviewPolicy
+from review.pages import ReviewPages
+from review.pages import register as register_pages
+from review.policies import ReviewPolicy, register
 
 
 class ArchiveReview(ReviewPolicy):
     model = ArchiveRequest
-
-    def may_review(self, actor, request: ArchiveRequest) -> bool:
-        return (
-            actor.department_id is not None
-            and actor.department_id == request.customer.department_id
-            and actor.pk != request.entered_by_id
-            and actor.has_role_permission("customers.review_customer")
-        )
+    review_permission = "customers.review_customer"
+    department_path = "customer__department"
+    queue_related = ("entered_by", "customer")
 
     def on_approved(self, request: ArchiveRequest, *, actor, now) -> None:
         # Row lock on the customer: the race is a change or a destruction crossing the archive.
@@ -38,9 +37,26 @@ class ArchiveReview(ReviewPolicy):
                 code="status",
             )
         customer.status = after
-        customer._history_user = actor
-        customer._change_reason = f"{request.get_action_display()} {request.number}: {request.reason}"
-        customer.save(update_fields=["status", "updated_at"])
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=Reason.MOVED,
+            data={"old": before, "new": after},
+            note=f"{request.number}: {request.reason}",
+            update_fields=["status", "updated_at"],
+        )
 
 
-ARCHIVE_REVIEW = ArchiveReview()
+ARCHIVE_REVIEW = register(ArchiveReview())
+
+
+class ArchivePages(ReviewPages):
+    """Archive requests in the review queue; decided on their own page (lifecycle:archive)."""
+
+    policy = ARCHIVE_REVIEW
+    queue_order = 40
+    queue_name = "archives"
+    queue_template = "lifecycle/_review_queue.html"
+
+
+ARCHIVE_PAGES = register_pages(ArchivePages())

@@ -93,3 +93,7 @@ def may_handle_subject_request(user: User, customer: Customer) -> bool:
         _same_department(user, customer.department_id)
         and user.has_role_permission("customers.view_department_customers")
     )
+
+
+def may_use_reverify_queue(user: User) -> bool:
+    return user.is_authenticated and user.has_role_permission("lifecycle.add_reverification")

@@ -29,6 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q
 
+from audit.reasons import Reason, encode
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status
 from vault.models import DataKey
 
@@ -138,11 +139,12 @@ class Tally:
         return {label: {"rows": rows, "fields": self.fields[label]} for label, rows in sorted(self.rows.items())}
 
 
-def shred_customer(customer: Customer, *, reason: str, actor) -> tuple[int, dict]:
+def shred_customer(customer: Customer, *, note: str, actor) -> tuple[int, dict]:
     """Shred and erase `customer` (locked by the caller). Returns (data keys
     deleted, what was erased). Must run inside the caller's transaction."""
     assert connection.in_atomic_block, "shred_customer joins the caller's transaction"  # noqa: S101
     searched = _searched_values(customer)
+    status_before = customer.status
     tally = Tally()
     key_ids = _data_keys_of(customer)
     # Marked first: the approved transactions' trigger lets their notes be emptied
@@ -163,7 +165,9 @@ def shred_customer(customer: Customer, *, reason: str, actor) -> tuple[int, dict
     customer.status = Status.DESTROYED
     customer.contact_verified_at = None
     customer._history_user = actor
-    customer._change_reason = reason
+    # Not tracked_save: a tombstone is no valid customer (no name, no way to reach
+    # them), so it is saved without full_clean(), with the trail's reason code.
+    customer._change_reason = encode(Reason.MOVED, note=note, old=status_before, new=Status.DESTROYED)
     customer.save()  # the tombstone: its one new history row holds nothing personal
     tally.add(Customer, 1, [f.name for f in erasable_customer_fields()])
     transaction.on_commit(sqlite_forget_old_pages)

@@ -85,7 +85,7 @@ def destruction_approve(*, actor: User, request: DestructionRequest, note: str =
         raise ValidationError(_("Only an approved or archived customer can be destroyed."), code="status")
     now = timezone.now()
     archive_no, department_id = customer.archive_no, customer.department_id
-    shredded, erased = shred_customer(customer, reason=f"destroyed: {locked.number}", actor=actor)
+    shredded, erased = shred_customer(customer, note=locked.number, actor=actor)
     locked.status = DestructionStatus.DONE
     locked.decided_by = actor
     locked.decided_at = now

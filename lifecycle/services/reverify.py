@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import Customer
 from lifecycle import rights
 from lifecycle.models import Reverification, ReverifyOutcome
@@ -31,7 +33,11 @@ def reverification_record(
     check.save()
     if outcome == ReverifyOutcome.UNCHANGED:
         customer.contact_verified_at = now
-        customer._history_user = actor
-        customer._change_reason = "reverified: unchanged"
-        customer.save(update_fields=["contact_verified_at", "updated_at"])
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=Reason.RECORDED,
+            note=f"{check.get_outcome_display()} ({check.get_method_display()})",
+            update_fields=["contact_verified_at", "updated_at"],
+        )
     return check

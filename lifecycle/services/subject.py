@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import Reason
 from audit.services import access_log_record
+from audit.tracked import tracked_save
 from customers.models import Customer
 from lifecycle import rights
 from lifecycle.models import (
@@ -173,6 +175,10 @@ def _end_retention(customer: Customer, *, actor: User, request: SubjectRequest) 
     today = timezone.localdate()
     if customer.retention_until is None or customer.retention_until > today:
         customer.retention_until = today
-        customer._history_user = actor
-        customer._change_reason = f"consent withdrawn: {request.number}"
-        customer.save(update_fields=["retention_until", "updated_at"])
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=Reason.RECORDED,
+            note=f"{request.number}: {request.get_kind_display()}",
+            update_fields=["retention_until", "updated_at"],
+        )
