@@ -10,4 +10,8 @@ class LifecycleConfig(AppConfig):
     verbose_name = _("Record lifecycle")
 
     def ready(self) -> None:
+        from interactions.services import no_marketing_register
         from lifecycle import review  # noqa: F401 - registers archive requests with review
+        from lifecycle.selectors import consent_withdrawn
+
+        no_marketing_register(consent_withdrawn)

@@ -23,6 +23,7 @@ from lifecycle.models import (
     SampleCheck,
     SampleResult,
     SubjectRequest,
+    SubjectRequestKind,
     SubjectRequestStatus,
 )
 
@@ -205,3 +206,10 @@ def subject_requests_near_deadline_for(user: User, *, days: int = 3) -> QuerySet
     return subject_requests_for(user).filter(
         status=SubjectRequestStatus.OPEN, due_on__lte=timezone.localdate() + timedelta(days=days)
     )
+
+
+def consent_withdrawn(customer: Customer) -> bool:
+    """The customer withdrew consent (an answered request): no greetings, no surveys."""
+    return SubjectRequest.objects.filter(
+        customer=customer, kind=SubjectRequestKind.WITHDRAWAL, status=SubjectRequestStatus.DONE
+    ).exists()

@@ -92,3 +92,28 @@ def test_another_clerk_cannot_record_a_request_for_a_record_they_do_not_hold(app
         subject.subject_request_record(
             actor=other_clerk, customer=approved_customer, kind="copy", received_on=timezone.localdate()
         )
+
+
+@pytest.mark.django_db
+def test_after_a_withdrawal_no_greeting_or_survey_is_recorded_but_service_contacts_are(approved_customer, clerk):
+    from interactions import services as interaction_services
+
+    request = subject.subject_request_record(
+        actor=clerk, customer=approved_customer, kind="withdrawal", received_on=timezone.localdate()
+    )
+    subject.subject_request_answer(actor=clerk, request=request)
+    when = timezone.now() - timedelta(hours=1)
+    contact = {"channel": "sms", "direction": "outbound", "occurred_at": when, "summary": "节日问候"}
+
+    with pytest.raises(ValidationError, match="withdrew consent|撤回"):
+        interaction_services.interaction_log(
+            actor=clerk, customer=approved_customer, fields={**contact, "kind": "greeting"}
+        )
+    with pytest.raises(ValidationError):
+        interaction_services.feedback_record(
+            actor=clerk,
+            customer=approved_customer,
+            fields={"surveyed_at": when, "service_quality": 5, "price": 5, "overall": 5},
+        )
+    after_sales = {**contact, "kind": "after_sales", "summary": "售后回访"}
+    assert interaction_services.interaction_log(actor=clerk, customer=approved_customer, fields=after_sales).pk
