@@ -16,6 +16,7 @@ urlpatterns = [
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),
+    path("lifecycle/", include("lifecycle.urls")),
     path("desk/", include("desk.urls")),
     path("", customer_views.home, name="home"),
 ]

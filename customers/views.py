@@ -23,7 +23,7 @@ from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
-from customers.models import ChangeStatus, Customer, Tag
+from customers.models import ChangeStatus, Customer, Status, Tag
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import changes as change_rights
@@ -73,12 +73,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.warning(request, USE_THE_SEARCH_BOX)
         return redirect(reverse("customers:list") + (f"?{urlencode({'tag': tag})}" if tag else ""))
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
+    # Archived and destroyed records leave the default list; `?closed=1` shows only them (issue 17).
+    closed = request.GET.get("closed") == "1"
+    customers = (customers.filter if closed else customers.exclude)(status__in=CLOSED_STATUSES)
     page = KeysFirstPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
-    return _list_page(request, page=page, rows=rows, query=query, tag=tag)
+    return _list_page(request, page=page, rows=rows, query=query, tag=tag, closed=closed)
 
 
+CLOSED_STATUSES = (Status.ARCHIVED, Status.DESTROYED)
 USE_THE_SEARCH_BOX = gettext_lazy(
     "ID and bank numbers are not searched from the address of a page. Type the number in the search box "
     "and press Search."

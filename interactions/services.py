@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,15 @@ from audit.tracked import tracked_save
 from customers.models import Customer
 from customers.rights import require_open_for_business
 from interactions import rights
-from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
+from interactions.models import (
+    COMPLAINT_MOVES,
+    Complaint,
+    ComplaintStatus,
+    Feedback,
+    Interaction,
+    InteractionKind,
+    due_for,
+)
 
 
 def _open_customer(customer: Customer) -> None:
@@ -25,11 +33,33 @@ def _open_customer(customer: Customer) -> None:
     )
 
 
+# Who may say a customer no longer wants greetings and surveys (consent withdrawn):
+# apps above this one register a check at start-up (lifecycle does), so this app
+# imports none of them.
+_NO_MARKETING: list[Callable[[Customer], bool]] = []
+
+
+def no_marketing_register(check: Callable[[Customer], bool]) -> None:
+    if check not in _NO_MARKETING:
+        _NO_MARKETING.append(check)
+
+
+def _refuse_if_no_marketing(customer: Customer) -> None:
+    if any(check(customer) for check in _NO_MARKETING):
+        raise ValidationError(
+            _("%(archive_no)s withdrew consent: no greetings or surveys any more.")
+            % {"archive_no": customer.archive_no},
+            code="consent_withdrawn",
+        )
+
+
 @transaction.atomic
 def interaction_log(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Interaction:
     rights.require_maker_of(actor, "interactions.add_interaction", _("You may not log contacts."), customer)
     _open_customer(customer)
     interaction = Interaction(**fields, customer=customer, department_id=customer.department_id)
+    if interaction.kind in (InteractionKind.GREETING, InteractionKind.SURVEY):
+        _refuse_if_no_marketing(customer)
     if interaction.handler_id is None:
         interaction.handler = actor
     rights.require_handler(interaction.handler, customer.department_id)
@@ -143,6 +173,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Com
 def feedback_record(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Feedback:
     rights.require_maker_of(actor, "interactions.add_feedback", _("You may not record surveys."), customer)
     _open_customer(customer)
+    _refuse_if_no_marketing(customer)
     feedback = Feedback(**fields, customer=customer, department_id=customer.department_id, recorded_by=actor)
     tracked_save(feedback, actor=actor, reason=Reason.RECORDED)
     return feedback
