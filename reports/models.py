@@ -12,3 +12,88 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return "reports"
+
+
+# --- Summaries kept by the database's triggers (reports.summaries) -----------------
+# Plain integer department and product columns (no foreign key): a trigger writes
+# them in the same statement as the counted row, and the readers name them by pk.
+
+
+class CustomerFigures(models.Model):
+    """How many customers a department has of each status, tier, kind, nature and
+    source channel together."""
+
+    department_id = models.IntegerField()
+    status = models.CharField(max_length=20)
+    tier = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    customer_nature = models.CharField(max_length=20)
+    source_channel = models.CharField(max_length=20)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department_id", "status", "tier", "kind", "customer_nature", "source_channel"],
+                name="customer_figures_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.status} {self.tier} {self.kind}: {self.n}"
+
+
+class CustomerApprovedDay(models.Model):
+    """Approved customers per department and local day of their (last) approval."""
+
+    department_id = models.IntegerField()
+    day = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["department_id", "day"], name="customer_approved_day_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day}: {self.n}"
+
+
+class CustomerVerifiedDay(models.Model):
+    """Approved customers per department and local day their contact details were
+    last verified (re-verification falls due by it)."""
+
+    department_id = models.IntegerField()
+    day = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["department_id", "day"], name="customer_verified_day_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day}: {self.n}"
+
+
+class TransactionDay(models.Model):
+    """Approved transactions per department, local day, kind, payment method and
+    product (0: none): how many, and their amount."""
+
+    department_id = models.IntegerField()
+    day = models.DateField()
+    kind = models.CharField(max_length=20)
+    payment_method = models.CharField(max_length=20)
+    product_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+    total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department_id", "day", "kind", "payment_method", "product_id"], name="transaction_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day} {self.kind}: {self.n}"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
+from reports.models import CustomerApprovedDay, CustomerFigures, CustomerVerifiedDay, TransactionDay
 from review.models import Decision, ReviewDecision
 from transactions.models import REVERSING, Product, Transaction
 from transactions.models import Status as TxnStatus
@@ -78,23 +79,18 @@ CUSTOMER_FIGURES = ("status", "tier", "kind", "customer_nature", "source_channel
 
 
 def customers(f: Filters) -> list[Table]:
-    """Every count of the customer report from one pass over the departments'
-    rows, grouped by all the figures at once (an index-only scan of
-    `customer_report_idx` on PostgreSQL), added up per figure here."""
-    scoped = Customer.objects.filter(department__in=f.departments)
-    stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    """The customer report from the summaries the database keeps
+    (`reports.summaries`): a few hundred rows per department, whatever the number
+    of customers."""
     groups = (
-        scoped.values("department_id", *CUSTOMER_FIGURES)
-        # COUNT(*) and a count of a column of the index: nothing outside it is read.
-        .annotate(n=Count("*"), due=Count("status", filter=Q(status=Status.APPROVED, contact_verified_at__lt=stale)))
+        CustomerFigures.objects.filter(department_id__in=f.departments, n__gt=0)
+        .values("department_id", *CUSTOMER_FIGURES, "n")
         .order_by()
     )
     counts = {name: Counter() for name in (*CUSTOMER_FIGURES, "department_id")}
-    due = 0
     for group in groups:
         for name, counter in counts.items():
             counter[group[name]] += group["n"]
-        due += group["due"]
     tables = [_counted(counts[name], name, Customer) for name in CUSTOMER_FIGURES]
     names = dict(Department.objects.filter(pk__in=list(counts["department_id"])).values_list("pk", "name"))
     tables.append(
@@ -105,24 +101,26 @@ def customers(f: Filters) -> list[Table]:
             chart=True,
         )
     )
-    approved = scoped.filter(status=Status.APPROVED, reviewed_at__gte=f.start, reviewed_at__lt=f.end)
-    weeks = approved.annotate(week=TruncWeek("reviewed_at")).values("week").annotate(n=Count("pk")).order_by("week")
+    days = CustomerApprovedDay.objects.filter(
+        department_id__in=f.departments, day__gte=f.since, day__lte=f.until, n__gt=0
+    ).values_list("day", "n")
+    weeks: Counter = Counter()
+    for day, n in days:
+        weeks[day - timedelta(days=day.weekday())] += n
     tables.append(
         Table(
             _("New approvals per week"),
             [_("Week of"), _("Approved")],
-            [
-                [
-                    timezone.localtime(r["week"]).date().isoformat()
-                    if isinstance(r["week"], datetime)
-                    else str(r["week"]),
-                    r["n"],
-                ]
-                for r in weeks
-            ],
+            [[week.isoformat(), n] for week, n in sorted(weeks.items())],
             chart=True,
         )
     )
+    # Due: approved, contact details last verified before the local day that lies
+    # CRM_REVERIFY_AFTER_DAYS days back (counted by whole days).
+    stale = timezone.localdate() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    due = CustomerVerifiedDay.objects.filter(department_id__in=f.departments, day__lt=stale).aggregate(
+        due=Coalesce(Sum("n"), 0)
+    )["due"]
     tables.append(Table(_("Re-verification"), [_("Figure"), _("Count")], [[_("Records due for re-verification"), due]]))
     return tables
 
@@ -217,27 +215,25 @@ def transactions(f: Filters) -> list[Table]:
         department__in=f.departments, status=TxnStatus.APPROVED, occurred_at__gte=f.start, occurred_at__lt=f.end
     )
     kinds = _choices(Transaction, "kind")
-    # One pass for the monthly, net, product and payment-method tables: grouped by
-    # all four at once (a few thousand groups), added up per table here.
-    groups = (
-        approved.annotate(month=TruncMonth("occurred_at"))
-        .values("month", "kind", "payment_method", "product_id")
-        .annotate(n=Count("*"), total=Sum("amount"))
-        .order_by()
-    )
+    # The monthly, net, product and payment-method tables from the summary the
+    # database keeps per day (`reports.summaries`), added up per table here.
+    groups = TransactionDay.objects.filter(
+        department_id__in=f.departments, day__gte=f.since, day__lte=f.until, n__gt=0
+    ).values_list("day", "kind", "payment_method", "product_id", "n", "total")
     per_month: dict = defaultdict(lambda: [0, Decimal("0")])
     net_per_month: dict = defaultdict(lambda: Decimal("0"))
     per_product: dict = defaultdict(lambda: Decimal("0"))
     per_method: dict = defaultdict(lambda: [0, Decimal("0")])
-    for g in groups:
-        signed = -g["total"] if g["kind"] in REVERSING else g["total"]
-        per_month[g["month"], g["kind"]][0] += g["n"]
-        per_month[g["month"], g["kind"]][1] += g["total"]
-        net_per_month[g["month"]] += signed
-        if g["product_id"] is not None:
-            per_product[g["product_id"]] += signed
-        per_method[g["payment_method"]][0] += g["n"]
-        per_method[g["payment_method"]][1] += g["total"]
+    for day, kind, method, product, n, total in groups:
+        month = day.replace(day=1)
+        signed = -total if kind in REVERSING else total
+        per_month[month, kind][0] += n
+        per_month[month, kind][1] += total
+        net_per_month[month] += signed
+        if product:
+            per_product[product] += signed
+        per_method[method][0] += n
+        per_method[method][1] += total
     monthly = Table(_("Per kind and month"), [_("Month"), _("Kind"), _("Count"), _("Amount (¥)")])
     for (month, kind), (n, total) in sorted(per_month.items()):
         monthly.rows.append([_month(month), str(kinds[kind]), n, total])
