@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.context_processors import badge
 from core.pagination import CappedPaginator, page_number
 from customers import services
-from customers.models import Customer
+from customers.models import Customer, CustomerUserObjectPermission
 from customers.selectors import customers_visible_to
 from tests.factories import CustomerFactory, DepartmentFactory, UserFactory
 from transactions.selectors import transactions_visible_to
@@ -59,12 +59,22 @@ def test_a_managers_scope_is_a_department_filter_without_the_permission_table(ma
 
 
 @pytest.mark.django_db
-def test_a_clerks_scope_is_their_permission_rows_only(clerk, other_clerk):
+def test_a_clerks_scope_is_what_they_made_or_own_and_still_hold_a_permission_row_on(clerk, other_clerk, manager):
     mine = CustomerFactory(actor=clerk)
-    CustomerFactory(actor=other_clerk)
+    given = CustomerFactory(actor=other_clerk)
     assert list(customers_visible_to(clerk)) == [mine]
+    services.customer_reassign_owner(
+        actor=manager, customer=services.customer_submit(actor=other_clerk, customer=given), new_owner=clerk
+    )
+    assert set(customers_visible_to(clerk)) == {mine, given}
+    services.customer_reassign_owner(actor=manager, customer=given, new_owner=manager)
+    assert list(customers_visible_to(clerk)) == [mine]
+    # The columns find the candidates (each on its index); the permission rows decide.
     sql = str(customers_visible_to(clerk).query).lower()
-    assert "objectpermission" in sql and " or " not in sql
+    assert "objectpermission" in sql and "entered_by_id" in sql and "owner_id" in sql
+    assert "auth_permission" in sql and "django_content_type" in sql  # one subquery for the permission's id
+    CustomerUserObjectPermission.objects.filter(user=clerk, content_object=mine).delete()
+    assert not customers_visible_to(clerk).exists()
 
 
 @pytest.mark.django_db
