@@ -97,3 +97,21 @@ class TransactionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.day} {self.kind}: {self.n}"
+
+
+class CustomerGross(models.Model):
+    """Each customer's approved purchases and top-ups of all time (no reversals):
+    the bound the transactions report walks its top customers by."""
+
+    department_id = models.IntegerField()
+    customer_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+    gross = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["department_id", "customer_id"], name="customer_gross_key")]
+        indexes = [models.Index(fields=["department_id", "-gross", "customer_id"], name="customer_gross_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.customer_id}: {self.gross}"

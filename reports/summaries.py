@@ -100,7 +100,21 @@ def summaries() -> list[Summary]:
             condition="{r}.status = 'approved'",
             measures=(("total", "{r}.amount"),),
         ),
+        Summary(
+            "customer_gross",
+            "transactions_transaction",
+            "reports_customergross",
+            keys=(("department_id", "{r}.department_id"), ("customer_id", "{r}.customer_id")),
+            condition=f"{{r}}.status = 'approved' AND {{r}}.kind NOT IN ({_reversing()})",
+            measures=(("gross", "{r}.amount"),),
+        ),
     ]
+
+
+def _reversing() -> str:
+    from transactions.models import REVERSING
+
+    return ", ".join(f"'{kind}'" for kind in REVERSING)
 
 
 # --- SQL -----------------------------------------------------------------------

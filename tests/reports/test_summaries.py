@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from customers import services as customer_services
 from customers.models import Customer, Status
-from reports.models import CustomerApprovedDay, CustomerFigures, CustomerVerifiedDay, TransactionDay
+from reports import queries
+from reports.models import CustomerApprovedDay, CustomerFigures, CustomerGross, CustomerVerifiedDay, TransactionDay
 from tests.factories import CustomerFactory
 from transactions import services as txn_services
-from transactions.models import Transaction
+from transactions.models import REVERSING, Transaction
 
 FIGURES = ("department_id", "status", "tier", "kind", "customer_nature", "source_channel")
 
@@ -65,6 +66,19 @@ def assert_summaries_equal_a_fresh_group_by() -> None:
     assert _kept(CustomerVerifiedDay, ("department_id", "day")) == _fresh_days("contact_verified_at")
     kept = _kept(TransactionDay, ("department_id", "day", "kind", "payment_method", "product_id"), ("n", "total"))
     assert {k: (n, Decimal(t).quantize(Decimal("0.01"))) for k, (n, t) in kept.items()} == _fresh_transactions()
+    gross = _kept(CustomerGross, ("department_id", "customer_id"), ("n", "gross"))
+    assert {k: (n, Decimal(g).quantize(Decimal("0.01"))) for k, (n, g) in gross.items()} == _fresh_gross()
+
+
+def _fresh_gross() -> dict:
+    rows = (
+        Transaction.objects.filter(status="approved")
+        .exclude(kind__in=REVERSING)
+        .values_list("department_id", "customer_id")
+        .annotate(n=Count("*"), gross=Sum("amount"))
+        .order_by()
+    )
+    return {(d, c): (n, Decimal(g).quantize(Decimal("0.01"))) for d, c, n, g in rows}
 
 
 @pytest.mark.django_db
@@ -134,3 +148,43 @@ def test_a_returned_entry_sent_back_moves_one_count_from_returned_to_pending(cle
     assert counts() == {"returned": 1}
     customer_services.customer_submit(actor=clerk, customer=customer)
     assert counts() == {"pending": 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("candidates", [1, 2, 3, 200])
+def test_the_top_customers_walk_finds_what_grouping_every_transaction_of_the_range_finds(
+    clerk, reviewer, department, candidates, monkeypatch
+):
+    monkeypatch.setattr(queries, "TOP", 3)
+    monkeypatch.setattr(queries, "TOP_CANDIDATES", candidates)
+    rng = random.Random(candidates)
+    now = timezone.now()
+    for n in range(1, 9):
+        customer = customer_services.customer_approve(
+            actor=reviewer,
+            customer=customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk, n=n)),
+        )
+        for _ in range(rng.randint(1, 3)):
+            occurred = now - timedelta(days=rng.choice([2, 40, 500]))  # in the range or long before it
+            values = {"kind": "purchase", "occurred_at": occurred, "amount": Decimal(rng.randint(1, 900))}
+            txn = txn_services.transaction_create(actor=clerk, customer=customer, fields=values)
+            txn = txn_services.transaction_approve(
+                actor=reviewer, txn=txn_services.transaction_submit(actor=clerk, txn=txn)
+            )
+            if rng.random() < 0.4:  # a return of part of it, in the range
+                back = {
+                    "kind": "return",
+                    "original": txn,
+                    "occurred_at": now - timedelta(days=1),
+                    "amount": txn.amount / 2,
+                }
+                ret = txn_services.transaction_create(actor=clerk, customer=customer, fields=back)
+                txn_services.transaction_approve(
+                    actor=reviewer, txn=txn_services.transaction_submit(actor=clerk, txn=ret)
+                )
+    f = queries.Filters(departments=[department.pk], since=(now - timedelta(days=100)).date(), until=now.date())
+    approved = Transaction.objects.filter(
+        department__in=f.departments, status="approved", occurred_at__gte=f.start, occurred_at__lt=f.end
+    )
+    grouped = approved.values("customer_id").annotate(net=Sum(queries._signed())).order_by("-net", "customer_id")
+    assert queries._top_customers(f, approved) == list(grouped[:3])
