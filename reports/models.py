@@ -115,3 +115,43 @@ class CustomerGross(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.customer_id}: {self.gross}"
+
+
+class EntryDay(models.Model):
+    """Entries per department, local day of submission, maker and checker (0: not
+    yet decided): how many, how many decided, and their waits for a decision."""
+
+    department_id = models.IntegerField()
+    day = models.DateField()
+    entered_by_id = models.IntegerField()
+    reviewed_by_id = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+    decided = models.BigIntegerField(default=0)
+    wait_seconds = models.FloatField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department_id", "day", "entered_by_id", "reviewed_by_id"], name="entry_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day} {self.entered_by_id}: {self.n}"
+
+
+class ReturnDay(models.Model):
+    """Customer entries returned, per department, local day and the entry's maker."""
+
+    department_id = models.IntegerField()
+    day = models.DateField()
+    maker_id = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["department_id", "day", "maker_id"], name="return_day_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day} {self.maker_id}: {self.n}"

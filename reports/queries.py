@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Avg, Case, Count, DecimalField, F, Min, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
 from reports.models import (
@@ -25,6 +25,8 @@ from reports.models import (
     CustomerFigures,
     CustomerGross,
     CustomerVerifiedDay,
+    EntryDay,
+    ReturnDay,
     TransactionDay,
 )
 from review.models import Decision, ReviewDecision
@@ -132,9 +134,11 @@ def customers(f: Filters) -> list[Table]:
 
 
 def quality(f: Filters) -> list[Table]:
+    """Entry work per clerk and per reviewer from the entries' summary
+    (`EntryDay`), returns per maker from the returns' (`ReturnDay`), both kept by
+    the database; the most-returned fields and the queue from the rows (the
+    returns of the range and the pending entries, each on its index)."""
     customer_type = ContentType.objects.get_for_model(Customer)
-    submitted = Customer.objects.filter(department__in=f.departments, entered_at__gte=f.start, entered_at__lt=f.end)
-    maker = Subquery(Customer.objects.filter(pk=OuterRef("object_id")).values("entered_by__username")[:1])
     returns = ReviewDecision.objects.filter(
         content_type=customer_type,
         decision=Decision.RETURNED,
@@ -142,28 +146,47 @@ def quality(f: Filters) -> list[Table]:
         at__lt=f.end,
         object_id__in=Customer.objects.filter(department__in=f.departments).values("pk"),
     )
-    returned_by_maker = dict(
-        returns.annotate(maker=maker).values("maker").annotate(n=Count("pk")).values_list("maker", "n")
+    in_range = {"department_id__in": f.departments, "day__gte": f.since, "day__lte": f.until, "n__gt": 0}
+    returned_by_maker = Counter(
+        dict(ReturnDay.objects.filter(**in_range).values_list("maker_id").annotate(t=Sum("n")).order_by())
     )
-    decided = submitted.exclude(reviewed_at=None)
-    clerks = (
-        submitted.values("entered_by__username", "entered_by__last_name", "entered_by__first_name")
-        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at"), filter=Q(reviewed_at__isnull=False)))
-        .order_by("-n", "entered_by__username")
+    entries = list(
+        EntryDay.objects.filter(**in_range).values_list(
+            "entered_by_id", "reviewed_by_id", "n", "decided", "wait_seconds"
+        )
     )
+    makers: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
+    checkers: dict[int, list] = defaultdict(lambda: [0, 0.0])
+    for maker, checker, n, decided, wait in entries:
+        makers[maker][0] += n
+        makers[maker][1] += decided
+        makers[maker][2] += wait
+        if decided:
+            checkers[checker][0] += decided
+            checkers[checker][1] += wait
+    people = User.objects.in_bulk([*makers, *checkers])
+
+    def who(pk) -> str:
+        user = people.get(pk)
+        return f"{user.last_name}{user.first_name} ({user.username})" if user else "—"
+
     per_clerk = Table(
         _("Entry work per clerk"),
         [_("Clerk"), _("Entries submitted"), _("Returned"), _("Returned rate"), _("Days to a decision (average)")],
     )
-    for r in clerks:
-        back = returned_by_maker.get(r["entered_by__username"], 0)
+
+    def username(pk) -> str:
+        return people[pk].username if pk in people else ""
+
+    for pk, (n, decided, wait) in sorted(makers.items(), key=lambda kv: (-kv[1][0], username(kv[0]))):
+        back = returned_by_maker.get(pk, 0)
         per_clerk.rows.append(
             [
-                f"{r['entered_by__last_name']}{r['entered_by__first_name']} ({r['entered_by__username']})",
-                r["n"],
+                who(pk),
+                n,
                 back,
-                f"{back / r['n']:.0%}" if r["n"] else "—",
-                _days(r["wait"]),
+                f"{back / n:.0%}" if n else "—",
+                _days(timedelta(seconds=wait / decided)) if decided else None,
             ]
         )
     names = [f.name for f in Customer._meta.fields if f.editable]
@@ -174,21 +197,12 @@ def quality(f: Filters) -> list[Table]:
         [[_label(Customer, n), c] for n, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c][:10],
         chart=True,
     )
-    reviewers = (
-        decided.values("reviewed_by__username", "reviewed_by__last_name", "reviewed_by__first_name")
-        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at")))
-        .order_by("-n")
-    )
     per_reviewer = Table(
         _("Review per reviewer"),
         [_("Reviewer"), _("Decisions"), _("Days to decide (average)")],
         [
-            [
-                f"{r['reviewed_by__last_name']}{r['reviewed_by__first_name']} ({r['reviewed_by__username']})",
-                r["n"],
-                _days(r["wait"]),
-            ]
-            for r in reviewers
+            [who(pk), n, _days(timedelta(seconds=wait / n))]
+            for pk, (n, wait) in sorted(checkers.items(), key=lambda kv: (-kv[1][0], username(kv[0])))
         ],
     )
     pending = Customer.objects.filter(department__in=f.departments, status=Status.PENDING)

@@ -108,7 +108,53 @@ def summaries() -> list[Summary]:
             condition=f"{{r}}.status = 'approved' AND {{r}}.kind NOT IN ({_reversing()})",
             measures=(("gross", "{r}.amount"),),
         ),
+        _entries(),
+        _returns(),
     ]
+
+
+def _seconds(start: str, end: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({{r}}.{end} - {{r}}.{start}))"
+    return f"((julianday({{r}}.{end}) - julianday({{r}}.{start})) * 86400.0)"
+
+
+def _entries() -> Summary:
+    decided = "{r}.reviewed_at IS NOT NULL"
+    return Summary(
+        "entry_days",
+        "customers_customer",
+        "reports_entryday",
+        keys=(
+            ("department_id", "{r}.department_id"),
+            ("day", _day("entered_at")),
+            ("entered_by_id", "{r}.entered_by_id"),
+            ("reviewed_by_id", "COALESCE({r}.reviewed_by_id, 0)"),
+        ),
+        condition="{r}.entered_at IS NOT NULL AND {r}.department_id IS NOT NULL",
+        measures=(
+            ("decided", f"CASE WHEN {decided} THEN 1 ELSE 0 END"),
+            ("wait_seconds", f"CASE WHEN {decided} THEN {_seconds('entered_at', 'reviewed_at')} ELSE 0 END"),
+        ),
+    )
+
+
+def _returns() -> Summary:
+    customer = "(SELECT c.{column} FROM customers_customer c WHERE c.id = {{r}}.object_id)"
+    return Summary(
+        "return_days",
+        "review_reviewdecision",
+        "reports_returnday",
+        keys=(
+            ("department_id", f"COALESCE({customer.format(column='department_id')}, 0)"),
+            ("day", _day("at")),
+            ("maker_id", f"COALESCE({customer.format(column='entered_by_id')}, 0)"),
+        ),
+        condition=(
+            "{r}.decision = 'returned' AND {r}.content_type_id = "
+            "(SELECT ct.id FROM django_content_type ct WHERE ct.app_label = 'customers' AND ct.model = 'customer')"
+        ),
+    )
 
 
 def _reversing() -> str:

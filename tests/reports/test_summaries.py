@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,7 +19,16 @@ from django.utils import timezone
 from customers import services as customer_services
 from customers.models import Customer, Status
 from reports import queries
-from reports.models import CustomerApprovedDay, CustomerFigures, CustomerGross, CustomerVerifiedDay, TransactionDay
+from reports.models import (
+    CustomerApprovedDay,
+    CustomerFigures,
+    CustomerGross,
+    CustomerVerifiedDay,
+    EntryDay,
+    ReturnDay,
+    TransactionDay,
+)
+from review.models import ReviewDecision
 from tests.factories import CustomerFactory
 from transactions import services as txn_services
 from transactions.models import REVERSING, Transaction
@@ -68,6 +78,30 @@ def assert_summaries_equal_a_fresh_group_by() -> None:
     assert {k: (n, Decimal(t).quantize(Decimal("0.01"))) for k, (n, t) in kept.items()} == _fresh_transactions()
     gross = _kept(CustomerGross, ("department_id", "customer_id"), ("n", "gross"))
     assert {k: (n, Decimal(g).quantize(Decimal("0.01"))) for k, (n, g) in gross.items()} == _fresh_gross()
+    entries = _kept(
+        EntryDay, ("department_id", "day", "entered_by_id", "reviewed_by_id"), ("n", "decided", "wait_seconds")
+    )
+    assert {k: (n, d, round(w)) for k, (n, d, w) in entries.items()} == _fresh_entries()
+    assert _kept(ReturnDay, ("department_id", "day", "maker_id")) == _fresh_returns()
+
+
+def _fresh_entries() -> dict:
+    found: dict = {}
+    for c in Customer.objects.exclude(entered_at=None):
+        key = (c.department_id, timezone.localdate(c.entered_at), c.entered_by_id, c.reviewed_by_id or 0)
+        n, decided, wait = found.get(key, (0, 0, 0.0))
+        waited = (c.reviewed_at - c.entered_at).total_seconds() if c.reviewed_at else 0.0
+        found[key] = (n + 1, decided + (c.reviewed_at is not None), wait + waited)
+    return {k: (n, d, round(w)) for k, (n, d, w) in found.items()}
+
+
+def _fresh_returns() -> dict:
+    found: Counter = Counter()
+    customers = Customer.objects.in_bulk()
+    for d in ReviewDecision.objects.filter(decision="returned", content_type__model="customer"):
+        c = customers[d.object_id]
+        found[c.department_id, timezone.localdate(d.at), c.entered_by_id] += 1
+    return {k: (n,) for k, n in found.items()}
 
 
 def _fresh_gross() -> dict:
