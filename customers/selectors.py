@@ -39,9 +39,8 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     """The customers `user` may open at all (SPEC §2 rows); everything else is a 404.
 
     Per-object rights (django-guardian rows, the maker's and the owner's) are the
-    clerk's scope: the customers the clerk made or owns (their own columns, each
-    with an index), kept to those whose permission row is still there (a right
-    ended by a move or a role change takes the row away). Department rights are
+    clerk's scope: the customers the clerk made or owns, read from the customer's
+    own columns (`_held`). Department rights are
     a foreign-key filter, on its own, so that an index on the department serves
     the page (SPEC §9): the user's few per-object rows the department filter does
     not already cover are added by primary key. Global and superuser shortcuts are
@@ -55,13 +54,19 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 
 def _held(user: User) -> QuerySet[Customer]:
-    """The customers `user` holds a per-object right on. A right is only ever given
-    to a customer's maker and its owner (`customers.services.ownership`, the import,
-    `seed_scale`), so the maker and owner columns — served by
-    `customer_maker_work_idx` and `customer_owner_idx` — find the candidates, and
-    the permission rows decide: the same rows as the permission table alone, at the
-    cost of the user's own rows rather than a join through the company's."""
-    return Customer.objects.filter(Q(entered_by=user) | Q(owner=user), pk__in=_own_rows(user))
+    """The customers `user` holds a per-object right on, by the customer's own
+    maker and owner columns (served by `customer_maker_work_idx` and
+    `customer_owner_idx`), not by a join through the permission table.
+
+    A right is only ever given to a customer's maker and owner (the services, the
+    import, `seed_scale`) and moves with the owner; the only other way one ends is
+    `accounts.services.user_rights_end`, which also raises the user's
+    `rights_epoch`. So for a user whose rights never ended the columns are exactly
+    the permission rows; once they have, the permission rows decide as well."""
+    held = Customer.objects.filter(Q(entered_by=user) | Q(owner=user))
+    if user.rights_epoch == 0:
+        return held
+    return held.filter(pk__in=_own_rows(user))
 
 
 def _own_rows(user: User) -> QuerySet:
