@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Department
 from core.feedback import error_messages, form_error
-from core.pagination import CappedPaginator
+from core.pagination import KeysFirstPaginator
 from customers.models import Customer
 from customers.rights import may_hold_records
 from customers.selectors import customers_visible_to
@@ -52,7 +52,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    page = CappedPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
