@@ -15,6 +15,9 @@ Days are the local days of `settings.TIME_ZONE` (a zone without daylight saving
 on SQLite, which is given its fixed offset). A row whose count fell to 0 stays
 (the readers skip it).
 
+`seed_scale` (PostgreSQL) pauses the triggers in its own batches' transactions
+(`PAUSE`) and rebuilds the summaries at its end: COPY then costs what it did.
+
 Concurrency: a count row is updated in place, so two transactions changing
 customers of the same key wait for each other until the first commits (a few
 milliseconds for a service; a batch for the import). The PostgreSQL trigger
@@ -192,6 +195,12 @@ def _watched(s: Summary, row: str) -> list[str]:
     return [*s.expressions(row), *(e.format(r=row) for _, e in s.measures), s.condition.format(r=row)]
 
 
+# A transaction that sets this (`SET LOCAL reports.summaries_paused = 'on'`, PostgreSQL)
+# writes without touching the summaries: `seed_scale`'s batches, which rebuild them at
+# the end. No other writer sets it; it lasts to the end of that transaction only.
+PAUSE = "reports.summaries_paused"
+
+
 def _postgres_install(s: Summary) -> list[str]:
     old, new = f"ROW({', '.join(_watched(s, 'OLD'))})", f"ROW({', '.join(_watched(s, 'NEW'))})"
     old_key, new_key = f"ROW({', '.join(s.expressions('OLD'))})", f"ROW({', '.join(s.expressions('NEW'))})"
@@ -199,6 +208,7 @@ def _postgres_install(s: Summary) -> list[str]:
     CREATE OR REPLACE FUNCTION reports_{s.name}() RETURNS trigger AS $$
     DECLARE take boolean := false; add boolean := false;
     BEGIN
+        IF current_setting('{PAUSE}', true) = 'on' THEN RETURN NULL; END IF;
         IF TG_OP = 'DELETE' THEN
             take := coalesce({s.condition.format(r="OLD")}, false);
         ELSIF TG_OP = 'INSERT' THEN
