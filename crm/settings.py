@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from crm.env import env_bool, env_int, env_list, env_str, load_dotenv, write_dev_dotenv
+from core.env import env_bool, env_int, env_list, env_str, load_dotenv, write_dev_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,7 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.layout",
+                "desk.context_processors.layout",
             ],
         },
     },

@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from customers import urls as customer_urls
 from customers import views as customer_views
+from desk import urls as desk_urls
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
-    path("customers/", include("customers.urls")),
+    # The customer's page composes apps (the desk's); it keeps its name, customers:detail.
+    path("customers/", include((desk_urls.customer_page + customer_urls.urlpatterns, customer_urls.app_name))),
     path("review/", include("review.urls")),
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),

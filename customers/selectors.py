@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import User
+from accounts.models import Role, User
 from customers import validators as v
 from customers.models import (
     AccessGrant,
@@ -207,13 +207,13 @@ def _looks_like_id_number(code: str) -> bool:
     return False
 
 
-def customer_detail(*, user: User, pk: int) -> Customer:
-    """One visible customer, or `Customer.DoesNotExist` (a 404, same as no such row)."""
+def customer_detail_rows(*, user: User) -> QuerySet[Customer]:
+    """The visible customers with what a customer's page shows
+    (`customers.rights.customer_for` picks one, or answers 404)."""
     return (
         customers_visible_to(user)
         .select_related("department", "owner", "entered_by", "reviewed_by", "second_reviewed_by", "data_key")
         .prefetch_related("tags")
-        .get(pk=pk)
     )
 
 
@@ -280,8 +280,6 @@ def department_members(*, department_id: int | None) -> QuerySet[User]:
     """Who may be given a record of the department (its owner, a complaint's or a
     contact's handler): its active clerks and managers, never a security officer
     (the same rule as `customers.rights.may_hold_records`)."""
-    from accounts.models import Role
-
     return (
         User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
         .exclude(groups__name=Role.SECURITY_OFFICER)

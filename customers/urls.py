@@ -1,3 +1,6 @@
+"""The customers app's pages. The customer's own page (`customers:detail`) is the
+desk's one-screen page, mounted in this namespace by `crm/urls.py`."""
+
 from django.urls import path
 
 from customers import views
@@ -6,7 +9,6 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
-    path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_update, name="update"),
     path("<int:pk>/confirm/", views.customer_confirm, name="confirm"),
     path("<int:pk>/submit/", views.customer_submit, name="submit"),

@@ -14,18 +14,15 @@ from accounts.models import User
 from audit.reasons import Reason
 from audit.tracked import tracked_save
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from interactions import rights
 from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
 
 
 def _open_customer(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
-        raise ValidationError(
-            _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
-        )
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from accounts.models import User
 from audit.reasons import Reason
 from audit.tracked import tracked_save
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 from transactions import rights
 from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
@@ -37,12 +37,9 @@ ENTRY_FIELDS = (
 
 
 def _customer_open_for_business(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
-        raise ValidationError(
-            _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
-        )
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
+    )
 
 
 @transaction.atomic

@@ -9,9 +9,7 @@ from customers.models.customer import (
     ArchiveSequence,
     CreditStatus,
     Customer,
-    CustomerGroupObjectPermission,
     CustomerNature,
-    CustomerUserObjectPermission,
     Education,
     EnterpriseNature,
     Gender,
@@ -27,6 +25,7 @@ from customers.models.customer import (
     age_on,
 )
 from customers.models.grant import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, GrantStatus
+from customers.models.permissions import CustomerGroupObjectPermission, CustomerUserObjectPermission
 
 __all__ = [
     "DEFAULT_GRANT_HOURS",

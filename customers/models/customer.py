@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -456,21 +455,3 @@ class Customer(ReviewedTwice):
 
 def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-class CustomerUserObjectPermission(UserObjectPermissionBase):
-    """Per-object rights (django-guardian, direct foreign key: row filtering is a
-    join). Only what is truly per object lives here — the maker's and the owner's
-    rights — so the table grows with owners, never with department × customers."""
-
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a user")
-
-
-class CustomerGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a group")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,3 +179,26 @@ __all__ = [
     "grant_request",
     "grant_revoke",
 ]
+
+
+def grants_end_for_user(user: User, *, actor: User | None, reasons: list[str], now) -> int:
+    """Revoke `user`'s live grants and withdraw their open requests (their role,
+    department or account changed: `accounts.services.user_rights_end`)."""
+    # Row lock: the race is a manager approving a request while the grantee's role changes.
+    grants = list(
+        AccessGrant.objects.select_for_update()
+        .filter(grantee=user)
+        .filter(Q(status=GrantStatus.REQUESTED) | Q(status=GrantStatus.APPROVED, expires_at__gt=now))
+        .order_by("pk")
+    )
+    for grant in grants:
+        grant.status, grant.revoked_at = GrantStatus.REVOKED, now
+        grant.revoked_by = actor if actor is not None and actor.pk != user.pk else None
+        tracked_save(
+            grant,
+            actor=actor,
+            reason=Reason.RIGHTS_ENDED,
+            data={"why": reasons},
+            update_fields=["status", "revoked_at", "revoked_by"],
+        )
+    return len(grants)

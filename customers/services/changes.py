@@ -40,12 +40,7 @@ def _deserialise(name: str, text: str) -> Any:
 
 
 def may_request_change(actor: User, customer: Customer) -> bool:
-    """Maker or owner of an approved record, holding the right to change records."""
-    return (
-        customer.status == Status.APPROVED
-        and actor.has_role_permission("customers.change_customer")
-        and CustomerRights(actor).holds_record(customer)
-    )
+    return CustomerRights(actor).may_request_change(customer)
 
 
 @transaction.atomic

@@ -10,8 +10,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import User
 from audit.reasons import Reason
 from audit.tracked import tracked_save
-from customers.models import Customer
-from customers.rights import CustomerRights
+from customers.models import Customer, CustomerUserObjectPermission
+from customers.rights import CustomerRights, may_hold_records
 
 MAKER_RIGHTS = ("customers.view_customer", "customers.change_customer")
 OWNER_RIGHTS = ("customers.view_customer",)
@@ -56,3 +56,13 @@ def customer_reassign_owner(*, actor: User, customer: Customer, new_owner: User,
         customer, actor=actor, reason=Reason.OWNER_REASSIGNED, note=reason, update_fields=["owner", "updated_at"]
     )
     return customer
+
+
+def object_rights_end_for_user(user: User, *, actor: User | None = None, reasons: list[str] = (), now=None) -> int:
+    """Remove `user`'s per-object rights on customers they no longer may hold:
+    all of them out of a working role, else those of other departments."""
+    rows = CustomerUserObjectPermission.objects.filter(user=user)
+    if may_hold_records(user):
+        rows = rows.exclude(content_object__department_id=user.department_id)
+    deleted, _rows = rows.delete()
+    return deleted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -11,17 +11,13 @@ from audit.reasons import Reason
 from audit.tracked import tracked_save
 from customers import validators as v
 from customers.models import Customer, Tag
+from customers.rights import CustomerRights
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def _may_tag(actor: User, customer: Customer) -> None:
-    if not (
-        actor.department_id is not None
-        and actor.department_id == customer.department_id
-        and actor.has_role_permission("customers.tag_customer")
-    ):
-        raise PermissionDenied(_("Only a manager of the customer's department changes its tags."))
+    CustomerRights(actor).require_tag(customer)
 
 
 @transaction.atomic

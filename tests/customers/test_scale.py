@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.context_processors import badge
 from core.pagination import CappedPaginator, page_number
 from customers import services
 from customers.models import Customer
 from customers.selectors import customers_visible_to
+from desk.context_processors import badge
 from tests.factories import CustomerFactory, DepartmentFactory, UserFactory
 from transactions.selectors import transactions_visible_to
 

@@ -18,7 +18,7 @@ from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from accounts.models import Department, Role, User
-from crm.env import env_bool
+from core.env import env_bool
 from customers import services
 from customers.models import Customer, Tag, Tier
 from interactions.demo import seed_service
