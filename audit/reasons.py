@@ -53,6 +53,8 @@ class Reason(models.TextChoices):
     CHANGE_APPLIED = "change_applied", gettext_lazy("Change applied")
     IMPORTED = "imported", gettext_lazy("Imported and submitted for review")
     RIGHTS_ENDED = "rights_ended", gettext_lazy("Rights ended")
+    MERGED_INTO = "merged_into", gettext_lazy("Merged into another record")
+    MERGED_FROM = "merged_from", gettext_lazy("Another record merged into this one")
 
 
 # The sentence of a reason that carries data; `%(old)s`/`%(new)s` are status codes
@@ -64,6 +66,12 @@ SENTENCES: dict[str, Any] = {
     Reason.TAG_REMOVED: gettext_lazy("Tag removed: %(tag)s"),
     Reason.CHANGE_APPLIED: gettext_lazy("Change %(number)s requested by %(maker)s, approved by %(checkers)s"),
     Reason.IMPORTED: gettext_lazy("Imported from %(file)s and submitted for review"),
+    Reason.MERGED_INTO: gettext_lazy(
+        "Merged into %(other)s (%(number)s): proposed by %(maker)s, approved by %(checkers)s"
+    ),
+    Reason.MERGED_FROM: gettext_lazy(
+        "%(other)s merged into this record (%(number)s): proposed by %(maker)s, approved by %(checkers)s"
+    ),
 }
 
 

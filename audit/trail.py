@@ -44,7 +44,14 @@ KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def _diffable_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED and not isinstance(f, BlindIndexField)]
+    # Fields the history leaves out (`excluded_fields`, e.g. derived match keys) have no versions to compare.
+    history = getattr(model, "history", None)
+    kept = {f.name for f in history.model._meta.concrete_fields} if history is not None else None
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED and not isinstance(f, BlindIndexField) and (kept is None or f.name in kept)
+    ]
 
 
 def trail_entries(

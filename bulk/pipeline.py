@@ -258,7 +258,7 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
         with open_upload(job) as source, closing(_checked_batches(source, job, prepare=False)) as batches:
             for checker, rows, _size in batches:
                 job.ignored_columns = checker.ignored
-                Duplicates.in_database(rows, checker)
+                Duplicates.in_database(rows, checker, viewer=job.owner)
                 for row in rows:
                     if row.good:
                         fingerprints.add(row)
@@ -417,7 +417,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
             with transaction.atomic():
                 # The rows written before (this job's earlier batches, or anyone's
                 # entries meanwhile) are in the database now: checked there.
-                Duplicates.in_database(rows, checker)
+                Duplicates.in_database(rows, checker, viewer=actor)
                 _write(rows, job=job, actor=actor, now=timezone.now())
                 RowProblem.objects.bulk_create(_problems(job, Phase.IMPORT, rows))
                 ImportJob.objects.filter(pk=job.pk).update(

@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
         # Plug the app's reviewed models into review (the registries review reads).
         from accounts.services import rights_ender_register
         from audit.subjects import Subject, subject_register
-        from customers import review, review_pages  # noqa: F401
+        from customers import merge_pages, review, review_pages  # noqa: F401
         from customers.models import Customer
         from customers.presentation import masked_value
         from customers.services.access import grants_end_for_user

@@ -3,7 +3,7 @@ desk's one-screen page, mounted in this namespace by `crm/urls.py`."""
 
 from django.urls import path
 
-from customers import views
+from customers import duplicate_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/grants/new/", views.grant_request, name="grant_request"),
     path("changes/<int:pk>/", views.change_detail, name="change"),
     path("changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/dismiss/", duplicate_views.duplicate_dismiss, name="duplicate_dismiss"),
+    path("duplicates/<int:pk>/merge/", duplicate_views.merge_propose, name="merge_propose"),
+    path("merges/<int:pk>/", duplicate_views.merge_detail, name="merge"),
+    path("merges/<int:pk>/<str:decision>/", duplicate_views.merge_decide, name="merge_decide"),
     path("grants/", views.grants, name="grants"),
     path("grants/<int:grant_id>/<str:decision>/", views.grant_decide, name="grant_decide"),
 ]

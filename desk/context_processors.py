@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from accounts.rights import may_use_admin
 from audit.rights import reads_audit
 from bulk.rights import may_export, may_import
-from customers.rights import reviews_entries
+from customers.rights import may_handle_duplicates, reviews_entries
 from customers.selectors import review_waiting_count
 from interactions.selectors import complaint_queue
 
@@ -44,4 +44,5 @@ def navigation(user) -> dict[str, bool]:
         "may_export": may_export(user),
         "reads_audit": reads_audit(user),
         "may_use_admin": may_use_admin(user),
+        "handles_duplicates": may_handle_duplicates(user),
     }

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from audit.trail import trail_entries
 from customers import selectors
+from customers.duplicate_views import merged_record_response
 from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.rights import customer_for, rights_for
@@ -37,6 +38,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The one-screen customer page: the record, its trail and decisions, and
     the customer's transactions, orders, contracts, contacts and complaints."""
     customer = customer_for(request.user, pk, page=True)
+    if customer.merged_into_id:  # a tombstone (issue 19)
+        return merged_record_response(request, customer)
     rights = rights_for(request)
     presenter = CustomerPresenter(customer, rights)
     records = list(selectors.customer_history(customer=customer)[:51])

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from bulk.models import ImportJob, JobStatus
 from customers import services as customer_services
+from customers.models import DuplicatePair
 from interactions import services as interaction_services
 from lifecycle.models import SampleCheck
 from lifecycle.services import archive as archive_services
@@ -194,6 +195,10 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
         },
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
+    pair = DuplicatePair.objects.create(first=approved, second=changing, rules=["mobile"], score=0.8)
+    merge = customer_services.merge_propose(
+        actor=manager, survivor=approved, merged=pending, take_from_merged=[], reason="同一客户"
+    )
     expired = customer_services.customer_approve(
         actor=reviewer,
         customer=customer_services.customer_submit(
@@ -243,6 +248,8 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "contact": contact.pk,
             "complaint": complaint.pk,
             "job": job.pk,
+            "pair": pair.pk,
+            "merge": merge.pk,
             "destruction": destruction.pk,
             "hold": hold.pk,
             "archive_request": archive_request.pk,
@@ -275,6 +282,11 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "customers:change": ({"pk": "change"}, "", ("reviewer",)),
     "customers:change_withdraw": ({"pk": "change"}, "", ("clerk",)),
     "customers:grants": ({}, "", ("manager",)),
+    "customers:duplicates": ({}, "", ("manager",)),
+    "customers:duplicate_dismiss": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge_propose": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge": ({"pk": "merge"}, "", ("reviewer",)),
+    "customers:merge_decide": ({"pk": "merge", "decision": "return"}, "", ("reviewer",)),
     "customers:grant_decide": ({"grant_id": "grant", "decision": "approve"}, "", ("manager",)),
     "review:queue": ({}, "", ("reviewer",)),
     "review:page": ({"pk": "pending"}, "", ("reviewer",)),

@@ -32,15 +32,28 @@ PROTECTED = (
     "created_at",
 )
 
+# One move is allowed (issue 19, a reviewed merge): to the customer its former
+# customer was merged into, once that record is a `merged` tombstone pointing there.
+_MOVED_BY_MERGE = (
+    "EXISTS (SELECT 1 FROM customers_customer merged WHERE merged.id = OLD.customer_id "
+    "AND merged.status = 'merged' AND merged.merged_into_id = NEW.customer_id)"
+)
 # A personal value a note might hold is erased when the customer is destroyed: the
 # note may become empty then, and only then (the customer row is marked destroyed
 # first, in the same transaction).
 ERASABLE = "note"
 _DESTROYED = "(SELECT status FROM customers_customer WHERE id = OLD.customer_id) = 'destroyed'"
-_erasable_pg = f"(NEW.{ERASABLE} IS DISTINCT FROM OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"
-_erasable_sqlite = f"(NEW.{ERASABLE} IS NOT OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"
-_changed_pg = " OR ".join([*(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in PROTECTED if c != ERASABLE), _erasable_pg])
-_changed_sqlite = " OR ".join([*(f"NEW.{c} IS NOT OLD.{c}" for c in PROTECTED if c != ERASABLE), _erasable_sqlite])
+_FIXED = [c for c in PROTECTED if c not in ("customer_id", ERASABLE)]
+_changed_pg = " OR ".join(
+    [f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS DISTINCT FROM OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+    + [f"(NEW.{ERASABLE} IS DISTINCT FROM OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"]
+)
+_changed_sqlite = " OR ".join(
+    [f"NEW.{c} IS NOT OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS NOT OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+    + [f"(NEW.{ERASABLE} IS NOT OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"]
+)
 
 POSTGRES_INSTALL = [
     f"""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.feedback import error_messages, form_error
-from core.pagination import CappedPaginator
+from core.pagination import KeysFirstPaginator
 from customers.rights import customer_for
 from review.mechanism import decisions_of, latest_return
 from transactions import rights, selectors, services
@@ -37,7 +37,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    page = CappedPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -193,3 +193,34 @@ def rights_for(request) -> CustomerRights:
     if rights is None:
         rights = request._customer_rights = CustomerRights(request.user)
     return rights
+
+
+# Duplicates and merges (issue 19) ------------------------------------------------
+
+
+def may_handle_duplicates(user: User) -> bool:
+    """A manager of a department: sees its possible duplicates, dismisses them,
+    proposes and approves merges. Never a security officer."""
+    return (
+        user.is_authenticated
+        and user.department_id is not None
+        and not is_security_officer(user)
+        and user.has_role_permission("customers.handle_duplicates")
+    )
+
+
+def may_handle_pair(user: User, first: Customer, second: Customer) -> bool:
+    """A pair with at least one record in the user's department."""
+    return may_handle_duplicates(user) and user.department_id in (first.department_id, second.department_id)
+
+
+def may_merge_pair(user: User, survivor: Customer, merged: Customer) -> bool:
+    """Both records of the user's department, neither destroyed nor merged."""
+    gone = (Status.DESTROYED, Status.MERGED)
+    return (
+        may_handle_duplicates(user)
+        and survivor.pk != merged.pk
+        and survivor.department_id == merged.department_id == user.department_id
+        and survivor.status not in gone
+        and merged.status not in gone
+    )

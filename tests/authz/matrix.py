@@ -353,6 +353,48 @@ APP_CASES = [
         target=lambda s: {"pk": s.change.pk},
         post=only((CLERK,), DONE, 404, reviewer=REFUSED, **dict.fromkeys(DEPARTMENT_NOT_MAKER, REFUSED)),
     ),
+    # Possible duplicates (issue 19): a department's manager sees the pairs touching
+    # it and dismisses them; to anyone else the page is refused and a pair not there.
+    Case(
+        "customers:duplicates",
+        get=only((MANAGER, OTHER_MANAGER), 200, 403),
+        post=405,
+    ),
+    post_only(
+        "customers:duplicate_dismiss",
+        target=lambda s: {"pk": s.duplicate_pair.pk},
+        post=only((MANAGER, OTHER_MANAGER), DONE, 404),
+        data=lambda w, s: {"reason": "父子二人，证件不同"},
+    ),
+    # Merges (issue 19): a manager proposes one for a pair of the department; the
+    # department's reviewers (and managers) see it; a reviewer who did not propose
+    # it decides it, the proposer may not.
+    Case(
+        "customers:merge_propose",
+        target=lambda s: {"pk": s.duplicate_pair.pk},
+        get=only((MANAGER, OTHER_MANAGER), 200, 404),
+        post=only((MANAGER, OTHER_MANAGER), DONE, 404),
+        data=lambda w, s: {"survivor": str(s.customer.pk), "reason": "同一客户重复录入"},
+    ),
+    Case(
+        "customers:merge",
+        target=lambda s: {"pk": s.merge.pk},
+        get=only((REVIEWER, MANAGER, OTHER_MANAGER), 200, 404),
+        post=405,
+    ),
+    post_only(
+        "customers:merge_decide",
+        target=lambda s: {"pk": s.merge.pk, "decision": "approve"},
+        post=only((REVIEWER,), DONE, 404, manager=REFUSED, other_department_manager=REFUSED),
+        data=lambda w, s: {"version": s.merge.version},
+    ),
+    post_only(
+        "customers:merge_decide",
+        label="return",
+        target=lambda s: {"pk": s.merge.pk, "decision": "return"},
+        post=only((REVIEWER,), DONE, 404, manager=REFUSED, other_department_manager=REFUSED),
+        data=lambda w, s: {"note": "不是同一客户"},
+    ),
     Case("customers:grants", get=everyone(200), post=everyone(200)),
     # Only the department's manager decides a grant; to anyone else it is not there.
     post_only(

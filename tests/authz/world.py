@@ -17,7 +17,7 @@ from audit.models import AccessLog
 from bulk import pipeline
 from bulk.models import ImportJob
 from customers import services as customer_services
-from customers.models import AccessGrant, ChangeRequest, Customer, Tag
+from customers.models import AccessGrant, ChangeRequest, Customer, DuplicatePair, MergeRequest, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
 from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold, SampleCheck, SubjectRequest
@@ -61,6 +61,8 @@ class Side:
     history: dict[str, int] = field(default_factory=dict)  # admin model name → a history id of its row
     product: Product | None = None  # the catalogue and the tags are the company's, shared by both sides
     unused_tag: Tag | None = None
+    duplicate_pair: DuplicatePair | None = None  # the approved customer and `changed`, as a sweep stores it
+    merge: MergeRequest | None = None  # `pending` into the approved customer, proposed by the manager
     destruction: DestructionRequest | None = None  # the manager's, on an approved customer past retention
     hold: LegalHold | None = None  # the manager's, on `changed`
     archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
@@ -196,6 +198,10 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         live_grant=live_grant,
         import_job=import_job,
         access_log=access_log,
+    )
+    side.duplicate_pair = DuplicatePair.objects.create(first=customer, second=changed, rules=["mobile"], score=0.8)
+    side.merge = customer_services.merge_propose(
+        actor=manager, survivor=customer, merged=pending, take_from_merged=[], reason="同一客户重复录入"
     )
     doomed = _approved(
         clerk,
