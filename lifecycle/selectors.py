@@ -164,12 +164,14 @@ def samples_waiting_for(user: User) -> QuerySet[SampleCheck]:
     return samples_for(user).filter(result=SampleResult.PENDING).order_by("drawn_at", "id")
 
 
-def sample_error_rates(*, department_id: int, since=None) -> dict[str, list[dict]]:
+def sample_error_rates(*, department_ids: list[int], since=None, until=None) -> dict[str, list[dict]]:
     """For the entry-quality report: per clerk (maker) and per reviewer (first
     checker), how many of their sampled records were checked and how many were wrong."""
-    checked = SampleCheck.objects.filter(department_id=department_id).exclude(result=SampleResult.PENDING)
+    checked = SampleCheck.objects.filter(department_id__in=department_ids).exclude(result=SampleResult.PENDING)
     if since is not None:
         checked = checked.filter(checked_at__gte=since)
+    if until is not None:
+        checked = checked.filter(checked_at__lt=until)
     figures = {}
     for role in ("maker", "checker"):
         rows = (

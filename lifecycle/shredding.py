@@ -156,6 +156,7 @@ def shred_customer(customer: Customer, *, note: str, actor) -> tuple[int, dict]:
     for place in LINKED:
         _erase_linked(place, customer, tally)
     _erase_import_problems(searched, tally)
+    _erase_pairs(customer, tally)
     _erase_customer_history(customer, tally)
 
     shredded = DataKey.objects.filter(id__in=key_ids).delete()[0]
@@ -211,6 +212,18 @@ def _erase_linked(place: Place, customer: Customer, tally: Tally) -> None:
         tally.add(history, count, [*place.fields, "history_change_reason"])
 
 
+def _erase_pairs(customer: Customer, tally: Tally) -> None:
+    """Duplicate findings and merge proposals naming the customer: a destroyed
+    record is nobody's duplicate any more, and the staff's reasons may quote it."""
+    DuplicatePair = apps.get_model("customers", "DuplicatePair")
+    DuplicatePair.objects.filter(Q(first=customer) | Q(second=customer)).delete()
+    for label, sides in (("customers.DuplicateDismissal", ("first", "second")),
+                         ("customers.MergeRequest", ("survivor", "merged"))):  # fmt: skip
+        model = apps.get_model(label)
+        rows = model.objects.filter(Q(**{sides[0]: customer}) | Q(**{sides[1]: customer})).exclude(reason="")
+        tally.add(model, rows.update(reason=ERASED_TEXT), ["reason"])
+
+
 def _erase_import_problems(searched: set[str], tally: Tally) -> None:
     RowProblem = apps.get_model("bulk", "RowProblem")
     problems = RowProblem.objects.filter(_contains_any("message", searched))
@@ -218,13 +231,12 @@ def _erase_import_problems(searched: set[str], tally: Tally) -> None:
 
 
 def _erase_customer_history(customer: Customer, tally: Tally) -> None:
-    # The history keeps fewer columns than the record (the match keys, for one, are not
-    # tracked): erase those it has.
-    kept = {f.name for f in Customer.history.model._meta.concrete_fields}
-    fields = [f for f in erasable_customer_fields() if f.name in kept]
+    history = Customer.history.model
+    kept_by_history = {f.attname for f in history._meta.concrete_fields}  # some fields keep no history
+    fields = [f for f in erasable_customer_fields() if f.attname in kept_by_history]
     blank = {f.attname: _empty(f) for f in fields}
-    count = Customer.history.filter(id=customer.pk).update(**blank, history_change_reason=None)
-    tally.add(Customer.history.model, count, [*(f.name for f in fields), "history_change_reason"])
+    count = history.objects.filter(id=customer.pk).update(**blank, history_change_reason=None)
+    tally.add(history, count, [*(f.name for f in fields), "history_change_reason"])
 
 
 def sqlite_forget_old_pages() -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
+from lifecycle.selectors import sample_error_rates
 from reports.models import (
     CustomerApprovedDay,
     CustomerFigures,
@@ -219,7 +220,23 @@ def quality(f: Filters) -> list[Table]:
             [_("Median wait (days)"), _days(now - median) if median else "—"],
         ],
     )
-    return [per_clerk, fields, per_reviewer, queue]
+    return [per_clerk, fields, per_reviewer, queue, *second_checks(f)]
+
+
+def second_checks(f: Filters) -> list[Table]:
+    """Sampled approvals checked a second time (lifecycle): the error rate per clerk
+    (maker) and per reviewer (first checker), by when the second check was made."""
+    rates = sample_error_rates(department_ids=f.departments, since=f.start, until=f.end)
+    titles = {"maker": _("Second checks: errors per clerk"), "checker": _("Second checks: errors per reviewer")}
+    columns = [_("Name"), _("Records checked"), _("Found wrong"), _("Error rate")]
+    return [
+        Table(
+            titles[role],
+            columns,
+            [[f"{r['name']} ({r['username']})", r["checked"], r["wrong"], f"{r['rate']:.0%}"] for r in rows],
+        )
+        for role, rows in rates.items()
+    ]
 
 
 def _signed():

@@ -72,7 +72,7 @@ def test_results_are_kept_and_give_the_error_rate_per_clerk_and_per_reviewer(
     sample_check_record(actor=second_reviewer, sample=third, correct=True)
 
     assert SampleCheck.objects.get(pk=first.pk).wrong_fields == ["mobile"]
-    rates = selectors.sample_error_rates(department_id=department.pk)
+    rates = selectors.sample_error_rates(department_ids=[department.pk])
     assert [(r["username"], r["checked"], r["wrong"]) for r in rates["maker"]] == [("clerk", 3, 1)]
     assert [(r["username"], r["checked"], r["wrong"]) for r in rates["checker"]] == [("reviewer", 3, 1)]
     assert rates["maker"][0]["rate"] == pytest.approx(1 / 3)
@@ -91,3 +91,23 @@ def test_only_the_assigned_reviewer_records_the_result_and_the_database_keeps_th
     assert SampleCheck.objects.get().result == SampleResult.PENDING
     with pytest.raises(IntegrityError):
         SampleCheck.objects.filter(pk=sample.pk).update(reviewer=clerk)
+
+
+@pytest.mark.django_db
+def test_the_entry_quality_report_shows_the_error_rate_per_clerk_and_per_reviewer(
+    clerk, reviewer, second_reviewer, department
+):
+    from reports import queries
+
+    approvals(clerk, reviewer, 2)
+    samples_draw(today=TOMORROW, share=1.0)
+    first, second = SampleCheck.objects.order_by("id")
+    sample_check_record(actor=second_reviewer, sample=first, correct=False, wrong_fields=["email"])
+    sample_check_record(actor=second_reviewer, sample=second, correct=True)
+    today = timezone.localdate()
+
+    tables = queries.quality(queries.Filters(departments=[department.pk], since=today, until=today))
+
+    per_clerk, per_reviewer = tables[-2:]  # the report's last two sections
+    assert [row[1:] for row in per_clerk.rows] == [[2, 1, "50%"]] and "(clerk)" in per_clerk.rows[0][0]
+    assert [row[1:] for row in per_reviewer.rows] == [[2, 1, "50%"]] and "(reviewer)" in per_reviewer.rows[0][0]

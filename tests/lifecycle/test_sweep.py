@@ -62,3 +62,35 @@ def test_schedule_queues_the_next_daily_run_in_the_worker():
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "lifecycle.tasks.daily_sweep"
     assert queued.run_after > timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_sweep_killed_while_drawing_samples_leaves_none_and_the_next_run_draws_them(
+    clerk, reviewer, department, monkeypatch
+):
+    second = UserFactory(username="reviewer2", department=department)
+    second.groups.add(Group.objects.get(name="reviewer"))
+    for _ in range(3):
+        customer = customer_services.customer_approve(
+            actor=reviewer,
+            customer=customer_services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk)),
+        )
+        Customer.objects.filter(pk=customer.pk).update(reviewed_at=timezone.now() - timedelta(days=2))
+    monkeypatch.setattr("django.conf.settings.CRM_SAMPLE_SHARE", 1.0)
+    saved = SampleCheck.save
+    calls = []
+
+    def killed_after_the_first(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) > 1:
+            raise SystemExit("killed")
+        return saved(self, *args, **kwargs)
+
+    monkeypatch.setattr(SampleCheck, "save", killed_after_the_first)
+    with pytest.raises(SystemExit):
+        sweep()
+    assert SampleCheck.objects.count() == 0  # one transaction: nothing half-drawn
+
+    monkeypatch.setattr(SampleCheck, "save", saved)
+    sweep()
+    assert SampleCheck.objects.count() == 3
