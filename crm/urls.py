@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from customers import views as customer_views
+from desk import views as desk_views
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
@@ -14,5 +14,5 @@ urlpatterns = [
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),
     path("desk/", include("desk.urls")),
-    path("", customer_views.home, name="home"),
+    path("", desk_views.my_work, name="home"),
 ]

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -29,9 +28,9 @@ from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import rights_for
 from customers.validators import normalize_bank_account, normalize_code
-from interactions.selectors import complaint_queue, customer_service, customer_timeline, follow_ups_due
+from interactions.selectors import customer_service, customer_timeline
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
-from transactions.selectors import customer_business, my_transactions
+from transactions.selectors import customer_business
 from vault import masking
 
 SENSITIVE = ("id_number", "bank_account")
@@ -43,21 +42,6 @@ def _visible_customer(request: HttpRequest, pk: int) -> Customer:
     except Customer.DoesNotExist as exc:
         # Out of scope and nonexistent look the same.
         raise Http404 from exc
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    work = selectors.my_work(user=request.user)
-    work["to_correct"] = list(work["to_correct"])
-    work["recent"] = list(work["recent"])
-    work["decisions"] = selectors.latest_decisions(work["to_correct"] + work["recent"])
-    work["transactions"] = list(my_transactions(user=request.user)[:50])
-    work["transaction_decisions"] = selectors.latest_decisions(work["transactions"])
-    work["follow_ups"] = list(follow_ups_due(user=request.user)[:50])
-    work["my_complaints"] = list(complaint_queue(user=request.user).filter(handler=request.user)[:50])
-    work["now"] = timezone.now()
-    work["due_count"] = len(work["follow_ups"]) + len(work["my_complaints"])
-    return render(request, "customers/home.html", work)
 
 
 @login_required
