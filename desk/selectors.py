@@ -56,7 +56,7 @@ class Panel:
 def panel(queryset: QuerySet, *, shown: int = PANEL_ROWS) -> Panel:
     """The first `shown` rows and a count up to `PANEL_CAP` ("99+" beyond): two queries."""
     paginator = _PanelPaginator(queryset, shown)
-    rows = list(paginator.page(1).object_list) if paginator.count else []
+    rows = list(queryset[:shown])
     return Panel(rows=rows, count=f"{PANEL_CAP}+" if paginator.capped else paginator.count)
 
 
@@ -166,24 +166,28 @@ def reviewer_work(*, user: User) -> ReviewerWork:
 class Returned:
     customer: Customer
     decision: ReviewDecision
+    openable: bool  # a returned entry is its maker's until resubmitted (SPEC §2)
 
 
 def my_returns(*, user: User, shown: int = PANEL_ROWS) -> list[Returned]:
-    """Customers this reviewer returned, newest return first, each once, among
-    those they may still see (two queries)."""
+    """Customers of the department this reviewer returned, newest return first,
+    each once, with where each stands now; a link only where the reviewer may
+    open the record again (resubmitted, or approved). Three queries."""
     decisions = (
         ReviewDecision.objects.filter(
             actor=user, decision=Decision.RETURNED, content_type=ContentType.objects.get_for_model(Customer)
         )
         .order_by("-at", "-id")
-        .only("object_id", "at", "note", "field_reasons")[: shown * 3]
+        .only("object_id", "at", "note")[: shown * 3]
     )
     latest: dict[int, ReviewDecision] = {}
     for decision in decisions:
         latest.setdefault(decision.object_id, decision)
-    visible = customer_selectors.customers_visible_to(user).filter(pk__in=list(latest)[:shown])
-    customers = {customer.pk: customer for customer in visible.select_related("entered_by")}
-    return [Returned(customers[pk], decision) for pk, decision in latest.items() if pk in customers]
+    keys = list(latest)[:shown]
+    rows = Customer.objects.filter(pk__in=keys, department_id=user.department_id).only("archive_no", "name", "status", "tier")
+    customers = {customer.pk: customer for customer in rows}
+    openable = set(customer_selectors.customers_visible_to(user).filter(pk__in=keys).values_list("pk", flat=True))
+    return [Returned(customers[pk], latest[pk], pk in openable) for pk in keys if pk in customers]
 
 
 @dataclass
