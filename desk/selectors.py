@@ -184,7 +184,8 @@ def my_returns(*, user: User, shown: int = PANEL_ROWS) -> list[Returned]:
     for decision in decisions:
         latest.setdefault(decision.object_id, decision)
     keys = list(latest)[:shown]
-    rows = Customer.objects.filter(pk__in=keys, department_id=user.department_id).only("archive_no", "name", "status", "tier")
+    rows = Customer.objects.filter(pk__in=keys, department_id=user.department_id)
+    rows = rows.only("archive_no", "name", "status", "tier")
     customers = {customer.pk: customer for customer in rows}
     openable = set(customer_selectors.customers_visible_to(user).filter(pk__in=keys).values_list("pk", flat=True))
     return [Returned(customers[pk], latest[pk], pk in openable) for pk in keys if pk in customers]
