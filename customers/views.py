@@ -21,6 +21,7 @@ from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
+from customers.entry_checks import consent_findings
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
 from customers.models import ChangeStatus, Customer, Tag
@@ -281,7 +282,7 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "presenter": CustomerPresenter(customer, rights_for(request)),
             "duplicates": duplicates.get(customer.pk, []),
             "openable": openable,
-            "findings": validation_findings(customer),
+            "findings": validation_findings(customer) + consent_findings(customer),
         },
     )
 
