@@ -18,7 +18,7 @@ from customers.models import Customer
 from customers.selectors import customers_visible_to
 from interactions import rights, selectors, services
 from interactions.forms import ComplaintForm, ComplaintMoveForm, FeedbackForm, InteractionForm
-from interactions.models import ComplaintStatus
+from interactions.models import COMPLAINT_MOVE_VERBS
 
 
 def _customer(request: HttpRequest, pk) -> Customer:
@@ -113,7 +113,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "complaint": complaint,
             "customer": complaint.customer,
-            "moves": [(to, ComplaintStatus(to).label) for to in complaint.next_statuses],
+            "moves": [(to, COMPLAINT_MOVE_VERBS[to]) for to in complaint.next_statuses],
             "may_work": rights.may_move_complaint(request.user, complaint),
             "may_assign": rights.may_assign_complaint(request.user, complaint),
             "members": rights.eligible_handlers(department_id=complaint.department_id),

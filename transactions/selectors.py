@@ -138,11 +138,11 @@ class Business:
 def customer_business(*, user: User, customer: Customer, page_number) -> Business:
     from core.pagination import CappedPaginator
     from customers.models import Status as CustomerStatus
-    from transactions.models import ORDER_MOVES, OrderStatus
+    from transactions.models import ORDER_MOVE_VERBS, ORDER_MOVES
 
     orders = list(customer.orders.order_by("-created_at", "-id")[:20])
     for order in orders:
-        order.moves = [(to, OrderStatus(to).label) for to in ORDER_MOVES[order.status]]
+        order.moves = [(to, ORDER_MOVE_VERBS[to]) for to in ORDER_MOVES[order.status]]
     return Business(
         page=CappedPaginator(customer_transactions(customer=customer), 20).get_page(page_number),
         totals=customer_totals(customer=customer),
