@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from audit.trail import trail_entries
+from core.feedback import said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import selectors, services
@@ -329,6 +330,8 @@ def customer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.customer_submit(actor=request.user, customer=customer)
     except ValidationError as exc:
+        if said_already_submitted(request, customer, label=customer.archive_no):
+            return redirect("home")
         for field, errors in exc.message_dict.items():
             label = customer._meta.get_field(field).verbose_name if field != "__all__" else ""
             for error in errors:
