@@ -14,5 +14,6 @@ urlpatterns = [
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),
     path("desk/", include("desk.urls")),
+    path("help/", include("desk.help_urls")),
     path("", desk_views.my_work, name="home"),
 ]
