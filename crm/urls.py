@@ -9,7 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("customers/", include("customers.urls")),
-    path("review/", include("customers.review_urls")),
+    path("review/", include("review.urls")),
     path("transactions/", include("transactions.urls")),
     path("service/", include("interactions.urls")),
     path("bulk/", include("bulk.urls")),

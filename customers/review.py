@@ -1,30 +1,30 @@
-"""How customer records plug into the maker-checker mechanism (review.mechanism)."""
+"""How customer records and their change requests plug into review: their policies
+(review.policies), registered when the app is ready."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from customers.models import ChangeRequest, Customer, Status, Tier
-from customers.rights import CustomerRights
-from review.mechanism import ReviewPolicy
+from review.policies import ReviewPolicy, register
 
 
 class CustomerReview(ReviewPolicy):
-    model = Customer
+    """An entry is decided by a reviewer of its department; a key customer needs
+    a second approval, from a manager of the department."""
 
-    def may_review(self, actor, customer: Customer) -> bool:
-        return CustomerRights(actor).deciding(customer)
+    model = Customer
+    review_permission = "customers.review_customer"
+    second_approval_permission = "customers.second_approve_customer"
+    queue_related = ("entered_by", "department", "reviewed_by", "data_key")
 
     def needs_second_approval(self, customer: Customer) -> bool:
         return customer.tier == Tier.KEY
 
-    def may_second_approve(self, actor, customer: Customer) -> bool:
-        return (
-            actor.department_id == customer.department_id
-            and actor.pk not in (customer.entered_by_id, customer.reviewed_by_id)
-            and actor.has_role_permission("customers.second_approve_customer")
-        )
+    def second_approval_filter(self) -> Q:
+        return Q(tier=Tier.KEY)
 
     def save(self, customer: Customer, *, actor, reason: str) -> None:
         """The record's own rules are checked again (its fields and `clean`); what
@@ -59,7 +59,7 @@ class CustomerReview(ReviewPolicy):
         customer.contact_verified_at = now
 
 
-CUSTOMER_REVIEW = CustomerReview()
+CUSTOMER_REVIEW = register(CustomerReview())
 
 
 class ChangeReview(ReviewPolicy):
@@ -67,26 +67,15 @@ class ChangeReview(ReviewPolicy):
     a change of a key customer (or one that makes it key) needs a second approval."""
 
     model = ChangeRequest
-
-    def may_review(self, actor, change: ChangeRequest) -> bool:
-        return (
-            actor.department_id is not None
-            and actor.department_id == change.customer.department_id
-            and actor.pk != change.entered_by_id
-            and actor.has_role_permission("customers.review_customer")
-        )
+    review_permission = "customers.review_customer"
+    second_approval_permission = "customers.second_approve_customer"
+    department_path = "customer__department"
+    queue_related = ("customer", "entered_by", "reviewed_by")
 
     def needs_second_approval(self, change: ChangeRequest) -> bool:
         from customers.services.changes import proposed_values
 
         return change.customer.tier == Tier.KEY or proposed_values(change).get("tier") == Tier.KEY
-
-    def may_second_approve(self, actor, change: ChangeRequest) -> bool:
-        return (
-            actor.department_id == change.customer.department_id
-            and actor.pk not in (change.entered_by_id, change.reviewed_by_id)
-            and actor.has_role_permission("customers.second_approve_customer")
-        )
 
     def on_approved(self, change: ChangeRequest, *, actor, now) -> None:
         from customers.services.changes import change_request_apply
@@ -94,7 +83,7 @@ class ChangeReview(ReviewPolicy):
         change_request_apply(change, actor=actor)
 
 
-CHANGE_REVIEW = ChangeReview()
+CHANGE_REVIEW = register(ChangeReview())
 
 
 def validation_findings(customer: Customer) -> list[str]:

@@ -16,14 +16,14 @@ from customers import validators as v
 from customers.models import (
     AccessGrant,
     ChangeRequest,
-    ChangeStatus,
     Customer,
     CustomerUserObjectPermission,
     GrantStatus,
     Status,
-    Tier,
 )
+from customers.review import CHANGE_REVIEW, CUSTOMER_REVIEW
 from review.models import ReviewDecision
+from review.selectors import waiting_count
 from vault.crypto import blind_index
 
 ARCHIVE_NO = re.compile(r"^KH\d{0,12}$")
@@ -307,54 +307,19 @@ def changes_visible_to(user: User) -> QuerySet[ChangeRequest]:
 def change_queue(*, user: User) -> QuerySet[ChangeRequest]:
     """Change requests waiting for this user's decision, oldest first (the same
     rules as entries: first approvals for reviewers, second ones for managers)."""
-    first = user.has_role_permission("customers.review_customer")
-    second = user.has_role_permission("customers.second_approve_customer")
-    if user.department_id is None or not (first or second):
-        return ChangeRequest.objects.none()
-    waiting = Q(pk__in=[])
-    if first:
-        waiting |= Q(reviewed_by__isnull=True)
-    if second:
-        waiting |= Q(reviewed_by__isnull=False, second_reviewed_by__isnull=True) & ~Q(reviewed_by=user)
-    return (
-        ChangeRequest.objects.filter(customer__department_id=user.department_id, status=ChangeStatus.PENDING)
-        .filter(waiting)
-        .exclude(entered_by=user)
-        .select_related("customer", "entered_by", "reviewed_by")
-        .order_by("entered_at", "id")
-    )
+    return CHANGE_REVIEW.queue(user=user)
 
 
 def review_waiting_count(*, user: User, cap: int | None = None) -> int:
-    """Entries, changes and transactions waiting for the user's decision; with
-    `cap`, each kind is counted up to `cap` rows only (a bounded count for a badge)."""
-    from transactions.selectors import transaction_queue
-
-    queues = (review_queue(user=user), change_queue(user=user), transaction_queue(user=user))
-    if cap is None:
-        return sum(queue.count() for queue in queues)
-    return sum(queue.order_by()[:cap].count() for queue in queues)
+    """Rows of every reviewed model waiting for the user's decision (review.selectors)."""
+    return waiting_count(user=user, cap=cap)
 
 
 def review_queue(*, user: User, kind: str = "", tier: str = "", maker: str = "") -> QuerySet[Customer]:
     """Entries waiting for this user's decision, oldest first: first approvals for
     the department's reviewers, second approvals of key customers for its managers;
     never the user's own entries."""
-    first = user.has_role_permission("customers.review_customer")
-    second = user.has_role_permission("customers.second_approve_customer")
-    if user.department_id is None or not (first or second):
-        return Customer.objects.none()
-    waiting = Q(pk__in=[])
-    if first:
-        waiting |= Q(reviewed_by__isnull=True)
-    if second:
-        waiting |= Q(tier=Tier.KEY, reviewed_by__isnull=False, second_reviewed_by__isnull=True) & ~Q(reviewed_by=user)
-    queue = (
-        Customer.objects.filter(department_id=user.department_id, status=Status.PENDING)
-        .filter(waiting)
-        .exclude(entered_by=user)
-        .select_related("entered_by", "department", "reviewed_by", "data_key")
-    )
+    queue = CUSTOMER_REVIEW.queue(user=user)
     if kind:
         queue = queue.filter(kind=kind)
     if tier:

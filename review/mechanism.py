@@ -5,7 +5,7 @@ A reviewed model has `status` (draft / pending / returned / approved …), `vers
 `reviewed_at` — and, if its policy ever asks for a second approval,
 `second_reviewed_by`, `second_reviewed_at` — and database
 constraints that keep the checkers apart from the maker. It plugs in with a
-`ReviewPolicy` saying who may decide, when a second approval is needed, and what
+`ReviewPolicy` (review.policies) saying who may decide, when a second approval is needed, and what
 approval does; these functions do the rest: row lock, version check, maker ≠
 checker, the decision record and the change trail, in one transaction."""
 
@@ -16,41 +16,26 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from review.models import Decision, ReviewDecision
+from review.models import EDITABLE_BY_MAKER, Decision, ReviewDecision, ReviewStatus
+from review.policies import ReviewPolicy
 
-DRAFT, PENDING, RETURNED, APPROVED = "draft", "pending", "returned", "approved"
-EDITABLE_BY_MAKER = (DRAFT, RETURNED)
+PENDING, RETURNED, APPROVED = ReviewStatus.PENDING, ReviewStatus.RETURNED, ReviewStatus.APPROVED
 
-
-class ReviewPolicy:
-    """What differs between reviewed models. Subclass per model."""
-
-    model: type[models.Model]
-
-    def may_review(self, actor, obj) -> bool:
-        raise NotImplementedError
-
-    def needs_second_approval(self, obj) -> bool:
-        return False
-
-    def may_second_approve(self, actor, obj) -> bool:
-        return False
-
-    def on_submitted(self, obj, *, actor) -> None:
-        """Called inside the transaction, before the submitted object is saved."""
-
-    def on_approved(self, obj, *, actor, now) -> None:
-        """Called inside the transaction, before the approved object is saved."""
-
-    def save(self, obj, *, actor, reason: str) -> None:
-        obj._history_user = actor
-        obj._change_reason = reason
-        obj.full_clean()
-        obj.save()
+__all__ = [
+    "EDITABLE_BY_MAKER",
+    "ReviewPolicy",
+    "awaits_second_approval",
+    "decisions_of",
+    "latest_return",
+    "maker_locked",
+    "review_approve",
+    "review_return",
+    "review_submit",
+]
 
 
 def _locked(policy: ReviewPolicy, obj, *, actor, version: int):
@@ -105,7 +90,7 @@ def review_submit(*, policy: ReviewPolicy, obj, actor):
 
 
 def awaits_second_approval(policy: ReviewPolicy, obj) -> bool:
-    return obj.status == PENDING and obj.reviewed_by_id is not None and policy.needs_second_approval(obj)
+    return policy.awaits_second_approval(obj)
 
 
 def _record(obj, *, actor, decision: str, note: str = "", field_reasons: Mapping[str, str] | None = None) -> None:

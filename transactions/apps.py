@@ -7,3 +7,7 @@ class TransactionsConfig(AppConfig):
 
     name = "transactions"
     verbose_name = _("Transactions")
+
+    def ready(self) -> None:
+        # Plug the app's reviewed models into review (the registry review reads).
+        from transactions import review  # noqa: F401

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers import validators as v
+from review.models import Reviewed, ReviewStatus, review_constraints
 from transactions.currencies import validate_currency
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -55,11 +56,8 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PENDING = "pending", _("Pending review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
+# A transaction goes through the review states and no others.
+Status = ReviewStatus
 
 
 class Product(models.Model):
@@ -192,7 +190,7 @@ class Contract(models.Model):
             raise ValidationError(errors)
 
 
-class Transaction(models.Model):
+class Transaction(Reviewed):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="transactions"
     )
@@ -221,31 +219,12 @@ class Transaction(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    entered_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    # status, version, maker, checker and their times: review.models.Reviewed
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
         ordering = ["-occurred_at", "-id"]
@@ -268,11 +247,7 @@ class Transaction(models.Model):
                 name="txn_reversal_points_at_original",
                 violation_error_message=_("A return or refund must name the entry it reverses; nothing else may."),
             ),
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
-                name="txn_reviewer_is_not_maker",
-                violation_error_message=_("The person who entered a transaction cannot review it."),
-            ),
+            *review_constraints("txn"),
         ]
 
     def __str__(self) -> str:

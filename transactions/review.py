@@ -1,31 +1,38 @@
-"""How transactions plug into the maker-checker mechanism (review.mechanism)."""
+"""How transactions plug into the maker-checker mechanism (review.policies) and
+appear in the review queue (review.pages)."""
 
 from __future__ import annotations
 
-from review.mechanism import ReviewPolicy
+from review.pages import ReviewPages
+from review.pages import register as register_pages
+from review.policies import ReviewPolicy, register
 from transactions.models import Transaction
+from transactions.reversals import reversal_check
 
 
 class TransactionReview(ReviewPolicy):
     model = Transaction
 
-    def may_review(self, actor, txn: Transaction) -> bool:
-        return (
-            actor.department_id is not None
-            and actor.department_id == txn.department_id
-            and actor.pk != txn.entered_by_id
-            and actor.has_role_permission("transactions.review_transaction")
-        )
+    review_permission = "transactions.review_transaction"
+    queue_related = ("customer", "entered_by", "product")
 
     def on_submitted(self, txn: Transaction, *, actor) -> None:
-        from transactions.services import reversal_check
-
         reversal_check(txn)
 
     def on_approved(self, txn: Transaction, *, actor, now) -> None:
-        from transactions.services import reversal_check
-
         reversal_check(txn)
 
 
-TRANSACTION_REVIEW = TransactionReview()
+TRANSACTION_REVIEW = register(TransactionReview())
+
+
+class TransactionPages(ReviewPages):
+    """Transactions: the queue's last section; decided on the transaction's own page."""
+
+    policy = TRANSACTION_REVIEW
+    queue_order = 30
+    queue_name = "transactions"
+    queue_template = "review/_transactions.html"
+
+
+TRANSACTION_PAGES = register_pages(TransactionPages())

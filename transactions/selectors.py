@@ -14,6 +14,7 @@ from accounts.models import User
 from customers.models import Customer
 from customers.selectors import visible_with_customer
 from transactions.models import REVERSING, Contract, Kind, Order, Status, Transaction
+from transactions.review import TRANSACTION_REVIEW
 
 
 def transactions_visible_to(user: User) -> QuerySet[Transaction]:
@@ -105,14 +106,7 @@ def customer_totals(*, customer: Customer) -> Totals:
 
 def transaction_queue(*, user: User) -> QuerySet[Transaction]:
     """Pending transactions of the user's department they did not enter, oldest first."""
-    if user.department_id is None or not user.has_role_permission("transactions.review_transaction"):
-        return Transaction.objects.none()
-    return (
-        Transaction.objects.filter(department_id=user.department_id, status=Status.PENDING)
-        .exclude(entered_by=user)
-        .select_related("customer", "entered_by", "product")
-        .order_by("entered_at", "id")
-    )
+    return TRANSACTION_REVIEW.queue(user=user)
 
 
 def my_transactions(*, user: User) -> QuerySet[Transaction]:

@@ -4,12 +4,10 @@ and the seeds call these; nobody else saves them)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +17,9 @@ from customers.models import Status as CustomerStatus
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 from transactions import rights
 from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
+from transactions.reversals import left_to_reverse, reversal_check  # noqa: F401  (views read left_to_reverse here)
 from transactions.review import TRANSACTION_REVIEW
 
-# Reversals that hold part of the original: approved ones, and pending ones
-# (so two reversals waiting at once can never overshoot together).
-HOLDING = (Status.PENDING, Status.APPROVED)
 ENTRY_FIELDS = (
     "kind",
     "occurred_at",
@@ -50,32 +46,6 @@ def _customer_open_for_business(customer: Customer) -> None:
             _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
             % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
             code="customer_not_approved",
-        )
-
-
-def left_to_reverse(original: Transaction, *, excluding: int | None = None) -> Decimal:
-    """What is left of `original` for further returns or refunds."""
-    held = original.reversals.filter(status__in=HOLDING)
-    if excluding is not None:
-        held = held.exclude(pk=excluding)
-    return original.amount - (held.aggregate(total=Sum("amount"))["total"] or Decimal("0"))
-
-
-def reversal_check(txn: Transaction) -> None:
-    """A reversal never exceeds what is left of its original. Called inside the
-    caller's transaction: the original's row lock serialises reversals of it."""
-    if txn.original_id is None:
-        return
-    # Row lock: the race is two reversals of one original, each seeing the other's amount as still free.
-    original = Transaction.objects.select_for_update().get(pk=txn.original_id)
-    left = left_to_reverse(original, excluding=txn.pk)
-    if txn.amount is not None and txn.amount > left:
-        raise ValidationError(
-            {
-                "amount": _("At most %(left)s %(currency)s is left to reverse of %(number)s (%(amount)s).")
-                % {"left": left, "currency": original.currency, "number": original.number, "amount": original.amount}
-            },
-            code="over_reversal",
         )
 
 

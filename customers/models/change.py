@@ -12,21 +12,22 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.customer import Customer
+from review.models import ReviewedTwice, review_constraints, review_statuses, status_field
 from vault.fields import DataKeyField, EncryptedTextField
 
+ChangeStatus = review_statuses(
+    "ChangeStatus",
+    omit=("DRAFT",),
+    relabel={"APPROVED": _("Applied")},
+    WITHDRAWN=("withdrawn", _("Withdrawn")),
+)
 
-class ChangeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Applied")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
-
-class ChangeRequest(models.Model):
+class ChangeRequest(ReviewedTwice):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     data_key = DataKeyField()
     customer = models.ForeignKey(
@@ -38,33 +39,15 @@ class ChangeRequest(models.Model):
     proposal = EncryptedTextField(_("proposed values"), plain_max_length=100_000)
     changed_fields = models.JSONField(_("changed fields"), default=list)
     reason = models.CharField(_("reason for the change"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
-    # The review mechanism pins a version; a request is not edited once made.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The review columns come from review.models.ReviewedTwice. A request is made
+    # pending (never a draft), by its requester, and is not edited once made.
+    status = status_field(ChangeStatus, default=ChangeStatus.PENDING, editable=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(_("requested at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    second_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("second review by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ReviewedTwice.Meta):
         verbose_name = _("change request")
         verbose_name_plural = _("change requests")
         ordering = ["-entered_at", "-id"]
@@ -73,17 +56,7 @@ class ChangeRequest(models.Model):
             models.Index(fields=["entered_by", "-entered_at"], name="change_maker_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
-                name="change_reviewer_is_not_maker",
-                violation_error_message=_("The person who asked for a change cannot review it."),
-            ),
-            models.CheckConstraint(
-                condition=Q(second_reviewed_by__isnull=True)
-                | (~Q(second_reviewed_by=F("entered_by")) & ~Q(second_reviewed_by=F("reviewed_by"))),
-                name="change_second_reviewer_is_a_third_person",
-                violation_error_message=_("The second approval must come from a third person."),
-            ),
+            *review_constraints("change", second=True),
             models.UniqueConstraint(
                 fields=["customer"],
                 condition=Q(status="pending"),

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from review.models import review_statuses
+
 
 class Kind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
@@ -116,10 +118,9 @@ class SourceChannel(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PENDING = "pending", _("Pending review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-    ARCHIVED = "archived", _("Archived")
-    DESTROYED = "destroyed", _("Destroyed")
+# The review states, then what happens to an approved record at the end of its life.
+Status = review_statuses(
+    "Status",
+    ARCHIVED=("archived", _("Archived")),
+    DESTROYED=("destroyed", _("Destroyed")),
+)

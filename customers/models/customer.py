@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,7 @@ from customers.models.choices import (
     Status,
     Tier,
 )
+from review.models import ReviewedTwice, review_constraints, status_field
 from vault.fields import BlindIndexField, DataKeyField, EncryptedTextField
 
 
@@ -100,7 +101,7 @@ TEXT_FIELDS = (
 GUARDIAN_CONSENT_BELOW_AGE = 14
 
 
-class Customer(models.Model):
+class Customer(ReviewedTwice):
     # Sensitivity of each field (SPEC §2); everything else is S1.
     S3_FIELDS = ("id_number", "bank_account")
     S2_FIELDS = (
@@ -217,9 +218,9 @@ class Customer(models.Model):
         related_name="customers",
         db_index=False,
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-    # Raised by every change its maker makes: a checker decides the version they saw.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The review columns (status, version, maker, checkers and their times) come
+    # from review.models.ReviewedTwice; the customer's differ only here.
+    status = status_field(Status)
     contact_verified_at = models.DateTimeField(_("contact details verified at"), null=True, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,27 +230,6 @@ class Customer(models.Model):
         editable=False,
         db_index=False,
     )
-    entered_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
-    second_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("second review by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -262,7 +242,7 @@ class Customer(models.Model):
         no_db_index=["uid", "data_key", "department", "owner", "entered_by", "reviewed_by", "second_reviewed_by"],
     )
 
-    class Meta:
+    class Meta(ReviewedTwice.Meta):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-id"]
@@ -323,17 +303,7 @@ class Customer(models.Model):
             models.Index(fields=["department", "entered_at"], name="customer_dept_entered_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("entered_by")),
-                name="customer_reviewer_is_not_maker",
-                violation_error_message=_("The person who entered a record cannot review it."),
-            ),
-            models.CheckConstraint(
-                condition=Q(second_reviewed_by__isnull=True)
-                | (~Q(second_reviewed_by=F("entered_by")) & ~Q(second_reviewed_by=F("reviewed_by"))),
-                name="customer_second_reviewer_is_a_third_person",
-                violation_error_message=_("The second approval must come from a third person."),
-            ),
+            *review_constraints("customer", second=True),
             models.UniqueConstraint(
                 fields=["id_type", "id_number_index"],
                 condition=Q(status="approved") & ~Q(id_number_index=""),
