@@ -55,7 +55,8 @@ def test_the_admin_lists_load_the_style_that_keeps_status_words_whole(client, ma
     assert "css/admin.css" in html
     css = finders.find("css/admin.css")
     text = Path(css).read_text(encoding="utf-8")
-    assert re.search(r"#changelist table td \{[^}]*white-space: nowrap", text)
+    assert re.search(r'td\[class\*="field-status"\],[^{]*\{\s*white-space: nowrap', text)
+    assert re.search(r"#changelist table td \{[^}]*word-break: keep-all", text)
     assert re.search(r"#changelist \.results \{[^}]*overflow-x: auto", text)
 
 
