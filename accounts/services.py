@@ -22,58 +22,36 @@ When either changes, or the account is disabled, `user_rights_end`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import RightsEnded
 from audit.services import access_log_record
 
-# Why rights end; stored in the access log as these codes, rendered by the reader.
-ROLE_CHANGED = "role_changed"
-DEPARTMENT_CHANGED = "department_changed"
-ACCOUNT_DISABLED = "account_disabled"
-REASONS = {
-    ROLE_CHANGED: gettext_lazy("Rights ended: role changed"),
-    DEPARTMENT_CHANGED: gettext_lazy("Rights ended: department changed"),
-    ACCOUNT_DISABLED: gettext_lazy("Rights ended: account disabled"),
-}
+# Why rights end; stored in the access log and the grants' trail as these codes,
+# put into words by the reader (audit.reasons.RightsEnded).
+ROLE_CHANGED = RightsEnded.ROLE_CHANGED
+DEPARTMENT_CHANGED = RightsEnded.DEPARTMENT_CHANGED
+ACCOUNT_DISABLED = RightsEnded.ACCOUNT_DISABLED
 
 
-def _end_grants(user: User, *, actor: User | None, reason: str, now) -> int:
-    from customers.models import AccessGrant, GrantStatus
-
-    # Row lock: the race is a manager approving a request while the grantee's role changes.
-    grants = list(
-        AccessGrant.objects.select_for_update()
-        .filter(grantee=user)
-        .filter(Q(status=GrantStatus.REQUESTED) | Q(status=GrantStatus.APPROVED, expires_at__gt=now))
-        .order_by("pk")
-    )
-    for grant in grants:
-        grant.status, grant.revoked_at = GrantStatus.REVOKED, now
-        grant.revoked_by = actor if actor is not None and actor.pk != user.pk else None
-        grant._history_user = actor
-        grant._change_reason = reason
-        grant.save(update_fields=["status", "revoked_at", "revoked_by"])
-    return len(grants)
+# What ends with a user's role, department or account, by the app that holds it:
+# each app that gives rights registers its ender at start-up (customers: access
+# grants and per-object rights, in `CustomersConfig.ready`), so accounts imports
+# none of them. An ender runs in the caller's transaction and returns a count.
+RIGHTS_ENDERS: dict[str, Callable[..., int]] = {}
 
 
-def _end_object_rights(user: User) -> int:
-    from customers.models import CustomerUserObjectPermission
-    from customers.rights import may_hold_records
-
-    rows = CustomerUserObjectPermission.objects.filter(user=user)
-    if may_hold_records(user):
-        rows = rows.exclude(content_object__department_id=user.department_id)
-    deleted, _ = rows.delete()
-    return deleted
+def rights_ender_register(name: str, ender: Callable[..., int]) -> None:
+    """`ender(user, *, actor, reasons, now)` (reasons: the codes of why) ends what `user` no longer may hold."""
+    RIGHTS_ENDERS[name] = ender
 
 
 @transaction.atomic
@@ -88,16 +66,12 @@ def user_rights_end(
     changed (the change itself is already saved, in this transaction). Returns
     what ended, or None when there was nothing to end (a user who never logged in,
     with no grant and no per-object right — a new account being set up)."""
-    reasons = sorted(set(reasons))
+    reasons = sorted({str(code) for code in reasons})
     changed = user
     # Row lock: the race is two changes of one user ending rights at once.
     user = User.objects.select_for_update().get(pk=user.pk)
-    reason = _("; ").join(str(REASONS.get(code, code)) for code in reasons)
     now = timezone.now()
-    ended = {
-        "grants": _end_grants(user, actor=actor, reason=reason, now=now),
-        "object_rights": _end_object_rights(user),
-    }
+    ended = {name: end(user, actor=actor, reasons=reasons, now=now) for name, end in RIGHTS_ENDERS.items()}
     if not any(ended.values()) and user.last_login is None:
         return None
     # Every session of the user fails its next request (the epoch is in the session hash).

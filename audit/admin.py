@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from audit import selectors
+from audit import rights, selectors
 from audit.models import AccessLog
 from core.admin_mixins import ReadOnlyAdmin, ScopedAdminMixin
 
@@ -22,6 +22,6 @@ class AccessLogAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     ordering = ("-id",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLog]:
-        if not selectors.reads_audit(request.user):
+        if not rights.reads_audit(request.user):
             return AccessLog.objects.none()
         return selectors.access_log_entries(reader=request.user)

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import User
 from audit.models import AccessLog
+from audit.rights import department_scope
+from audit.subjects import subject
 
-
-def reads_audit(user: User) -> bool:
-    """The access log and the change trail are the security officer's (a role
-    right; superusers get no shortcut)."""
-    return user.is_authenticated and user.has_role_permission("audit.view_accesslog")
-
-
-def department_scope(user: User | None) -> int | None:
-    """The department whose log and trail `user` reads, or None for the whole
-    company (`accounts.view_company_log`, a role right like every other)."""
-    if user is None or user.has_role_permission("accounts.view_company_log"):
-        return None
-    return user.department_id or 0
+if TYPE_CHECKING:  # audit sits below accounts: the user type is for reading only
+    from accounts.models import User
 
 
 def _local_day_start(day: date) -> datetime:
@@ -44,11 +35,10 @@ def access_log_entries(
     entries = AccessLog.objects.select_related("actor").order_by("-id")
     department_id = department_scope(reader)
     if department_id is not None:
-        from customers.models import Customer  # audit sits below customers: no import at load time
-
+        customers = subject("customer").model
         entries = entries.filter(
             Q(actor__department_id=department_id)
-            | Q(customer_id__in=Customer.objects.filter(department_id=department_id).values("pk"))
+            | Q(customer_id__in=customers.objects.filter(department_id=department_id).values("pk"))
             | Q(actor__isnull=True, customer_id__isnull=True)
         )
     if user_name:
@@ -80,11 +70,7 @@ def customer_changes(
     """One page of the customer change trail across all customers, newest first,
     each version paired with the previous version of the same customer (three
     queries a page, whatever the table size)."""
-    from django.db.models import OuterRef, Subquery
-
-    from customers.models import Customer
-
-    history = Customer.history.model
+    history = subject("customer").history_model()
     versions = history.objects.select_related(*TRAIL_RELATED).order_by("-history_id")
     department_id = department_scope(reader)
     if department_id is not None:

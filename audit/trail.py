@@ -3,7 +3,9 @@ differences between consecutive versions.
 
 Encrypted fields are compared through their blind index and reported as
 "changed" without a value; fields the viewer may only see masked are masked.
-One mechanism for every tracked model: pass the model's rules in."""
+One mechanism for every tracked model: pass the model's rules in. Reasons are
+stored as codes (audit/reasons.py) and put into words here, in the reader's
+language."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from audit.reasons import reason_text
 from vault.fields import BlindIndexField, EncryptedTextField
 
 SKIPPED = {"id", "uid", "data_key", "updated_at"}
@@ -41,7 +44,14 @@ KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def _diffable_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED and not isinstance(f, BlindIndexField)]
+    # Fields the history leaves out (`excluded_fields`, e.g. derived match keys) have no versions to compare.
+    history = getattr(model, "history", None)
+    kept = {f.name for f in history.model._meta.concrete_fields} if history is not None else None
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED and not isinstance(f, BlindIndexField) and (kept is None or f.name in kept)
+    ]
 
 
 def trail_entries(
@@ -73,7 +83,7 @@ def _entry(record, older, fields, show) -> TrailEntry:
         when=record.history_date,
         who=str(record.history_user) if record.history_user_id else str(_("system")),
         kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
-        reason=record.history_change_reason or "",
+        reason=reason_text(record.history_change_reason, model=type(record)),
     )
     for f in fields:
         label = capfirst(f.verbose_name)

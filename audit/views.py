@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit import selectors
+from audit import rights, selectors
+from audit.events import describe
 from audit.forms import AccessLogFilter, ChangesFilter
 from audit.models import AuditVerification
+from audit.reasons import logged_purpose
 from audit.services import access_log_verify
+from audit.subjects import subject
 from audit.trail import trail_entries_for_pairs
 from core.pagination import page_number
-from customers.models import Customer
-from customers.presentation import masked_value
 
 
 def _security_officer(request: HttpRequest) -> None:
-    if not selectors.reads_audit(request.user):
-        raise Http404
+    rights.require_reads_audit(request.user)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -47,9 +46,11 @@ def access_log(request: HttpRequest) -> HttpResponse:
         ),
         page=page,
     )
-    labels = {f.name: capfirst(f.verbose_name) for f in Customer._meta.fields}
+    labels = subject("customer").field_labels()
     for entry in entries:
         entry.field_label = labels.get(entry.field, entry.field)
+        entry.purpose_shown = logged_purpose(entry.purpose, entry.detail)
+        entry.detail_shown = describe(entry.action, entry.detail)
     return render(
         request,
         "audit/access_log.html",
@@ -99,7 +100,8 @@ def changes(request: HttpRequest) -> HttpResponse:
         page=page,
         reader=request.user,
     )
-    entries = trail_entries_for_pairs(pairs, model=Customer, show=masked_value)
+    customers = subject("customer")
+    entries = trail_entries_for_pairs(pairs, model=customers.model, show=customers.show)
     rows = [(record, entry) for (record, _older), entry in zip(pairs, entries, strict=True)]
     return render(
         request,

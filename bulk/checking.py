@@ -77,6 +77,13 @@ class Checked:
     mobile: str = ""  # E.164
     name: str = ""
     birth_date: date | None = None
+    # What the richer duplicate rules compare (customers.matching).
+    kind: str = ""
+    phone: str = ""
+    email: str = ""
+    match_name: str = ""
+    match_pinyin: str = ""
+    match_address: str = ""
     customer: tuple | None = None
     data_key: tuple | None = None
 
@@ -240,6 +247,13 @@ class RowChecker:
         row.id_type, row.id_index = customer.id_type, customer.id_number_index
         row.mobile = customer.mobile.as_e164 if customer.mobile not in (None, "") else ""
         row.name, row.birth_date = customer.name, customer.birth_date
+        row.kind, row.email = customer.kind, customer.email
+        row.phone = customer.phone.as_e164 if customer.phone not in (None, "") else ""
+        row.match_name, row.match_pinyin, row.match_address = (
+            customer.match_name,
+            customer.match_pinyin,
+            customer.match_address,
+        )
         if prepare:
             self._prepare(customer, row)
         return row

@@ -1,24 +1,25 @@
-"""Possible duplicates of imported rows (SPEC §4): the same ID number (through
-its blind index) refuses a row; the same mobile, or the same name with the same
-date of birth, flags it for the reviewer. Within a batch, against the database
-(three indexed queries a batch), and — for the check of a whole file — through
-compact fingerprints of every row."""
+"""Possible duplicates of imported rows (SPEC §4, issue 19): the same ID number
+(through its blind index) refuses a row; every other rule of
+`customers.matching` (the same mobile, a mobile typed as a phone, the e-mail
+case-folded, the folded name with the birth date or its day-month swap, an
+organisation's core name, the pinyin with a shared contact) flags it for the
+reviewer, with its reasons. Within a batch (exact keys), against the database
+(index seeks, `PEOPLE_PER_QUERY` rows a query), and — for the check of a whole
+file — through compact fingerprints of every row."""
 
 from __future__ import annotations
 
 import hashlib
 from array import array
 from collections.abc import Iterator
-from datetime import date
 
-from django.db import connections
-from django.db.models import CharField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
 from bulk.checking import Checked, RowChecker
-from customers.models import Customer, Status
+from customers.duplicates import Duplicate, matches_for
+from customers.matching import Keys
 
-PEOPLE_PER_QUERY = 400
+PEOPLE_PER_QUERY = 100  # rows a candidate query: SQLite nests ORs at most 1,000 deep
 
 
 def _short(*parts) -> int:
@@ -54,88 +55,86 @@ class Duplicates:
                 )
 
     @staticmethod
-    def in_database(rows: list[Checked], checker: RowChecker) -> None:
+    def in_database(rows: list[Checked], checker: RowChecker, *, viewer=None) -> None:
+        """Each good row against the live records, by every rule of
+        `customers.matching` (one query per `PEOPLE_PER_QUERY` rows, all index
+        seeks). The same ID number refuses the row; any other match flags it with
+        its reasons. A record outside `viewer`'s scope is not named."""
         candidates = [r for r in rows if r.good]
         if not candidates:
             return
-        indexes = {r.id_index for r in candidates if r.id_index}
-        mobiles = {r.mobile for r in candidates if r.mobile}
-        live = Customer.objects.exclude(status=Status.DESTROYED).order_by()
-        by_id = (
-            {
-                (t, i): a
-                for t, i, a in live.filter(id_number_index__in=indexes).values_list(
-                    "id_type", "id_number_index", "archive_no"
-                )
-            }
-            if indexes
-            else {}
-        )
-        # The stored E.164 spellings compared as text: no phone number parsed again.
-        by_mobile = (
-            dict(
-                live.annotate(stored_mobile=ExpressionWrapper(F("mobile"), output_field=CharField()))
-                .filter(stored_mobile__in=mobiles)
-                .values_list("stored_mobile", "archive_no")
-            )
-            if mobiles
-            else {}
-        )
-        by_person = _same_people({(r.name, r.birth_date) for r in candidates if r.birth_date})
-        for row in candidates:
-            twin = by_id.get((row.id_type, row.id_index))
+        found = matches_for([_keys(r) for r in candidates], rows_per_query=PEOPLE_PER_QUERY)
+        ids = {d.pk for dups in found for d in dups}
+        openable = _openable(viewer, ids)
+        for row, dups in zip(candidates, found, strict=True):
+            twin = next((d for d in dups if "id_number" in d.rules), None)
             if twin:
                 row.problems.append(
                     (
                         checker.column("id_number"),
-                        _("A customer with this ID number already exists: %(archive_no)s.") % {"archive_no": twin},
+                        _("A customer with this ID number already exists: %(archive_no)s.")
+                        % {"archive_no": _named(twin, openable)},
                     )
                 )
                 continue
-            twin = by_mobile.get(row.mobile) if row.mobile else None
-            if twin:
-                row.warnings.append(
-                    (checker.column("mobile"), _("Same mobile as %(archive_no)s.") % {"archive_no": twin})
-                )
-            if row.birth_date and (row.name, row.birth_date) in by_person:
-                row.warnings.append(
-                    (
-                        checker.column("name"),
-                        _("Same name and date of birth as %(archive_no)s.")
-                        % {"archive_no": by_person[(row.name, row.birth_date)]},
-                    )
-                )
+            for dup in dups:
+                row.warnings.append(_warning(dup, _named(dup, openable), checker))
 
 
-def _same_people(pairs: set[tuple[str, date]]) -> dict[tuple[str, date], str]:
-    """(name, date of birth) → archive number of a live customer with both.
-
-    One index seek per pair on (name, birth_date): `name IN … AND birth_date
-    IN …` would probe every name with every date, and the ORM takes longer to
-    compile hundreds of `Q` pairs than the database takes to answer them."""
-    connection = connections["default"]
-    meta, quote = Customer._meta, connection.ops.quote_name
-    name, birth_date, archive_no, status = (
-        quote(meta.get_field(f).column) for f in ("name", "birth_date", "archive_no", "status")
+def _keys(row: Checked) -> Keys:
+    return Keys.from_values(
+        pk=None,
+        kind=row.kind,
+        id_type=row.id_type,
+        id_index=row.id_index,
+        mobile=row.mobile,
+        phone=row.phone,
+        email=row.email,
+        name=row.name,
+        birth_date=row.birth_date,
+        match_name=row.match_name,
+        match_pinyin=row.match_pinyin,
+        match_address=row.match_address,
     )
-    field = meta.get_field("birth_date")
-    found = {}
-    pairs = list(pairs)
-    for start in range(0, len(pairs), PEOPLE_PER_QUERY):  # SQLite nests ORs at most 1,000 deep
-        chunk = pairs[start : start + PEOPLE_PER_QUERY]
-        either = " OR ".join([f"({name} = %s AND {birth_date} = %s)"] * len(chunk))
-        sql = (
-            f"SELECT {name}, {birth_date}, {archive_no} FROM {quote(meta.db_table)} "  # noqa: S608 — names from the model
-            f"WHERE {status} <> %s AND ({either})"
-        )
-        params = [Status.DESTROYED]
-        for person, born in chunk:
-            params += [person, connection.ops.adapt_datefield_value(born)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for person, born, number in cursor.fetchall():
-                found[(person, field.to_python(born))] = number
-    return found
+
+
+def _openable(viewer, ids: set[int]) -> set[int]:
+    if viewer is None or not ids:
+        return set()
+    from customers.selectors import customers_visible_to
+
+    return set(customers_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _named(dup: Duplicate, openable: set[int]) -> str:
+    return dup.archive_no if dup.pk in openable else _("a record outside your access")
+
+
+# The column a rule's warning stands beside.
+RULE_COLUMNS = {
+    "mobile": "mobile",
+    "mobile_in_phone": "phone",
+    "email": "email",
+    "name_birth": "name",
+    "name_birth_swapped": "birth_date",
+    "organization_name": "name",
+    "pinyin_contact": "name",
+}
+
+
+def _warning(dup: Duplicate, named: str, checker: RowChecker) -> tuple[str, str]:
+    rule = dup.rules[0]
+    if dup.rules == ("mobile",):
+        message = _("Same mobile as %(archive_no)s.") % {"archive_no": named}
+    elif dup.rules == ("name_birth",):
+        message = _("Same name and date of birth as %(archive_no)s.") % {"archive_no": named}
+    else:
+        message = _("Possibly the same customer as %(archive_no)s: %(reasons)s (score %(score).2f).") % {
+            "archive_no": named,
+            "reasons": dup.reason,
+            "score": dup.score,
+        }
+    return checker.column(RULE_COLUMNS.get(rule, "name")), message
 
 
 class Fingerprints:

@@ -9,23 +9,20 @@ transaction that also moves the job's row pointer. A bad row never stops the
 others; a crash leaves every committed batch whole, and the job resumes after
 the last one.
 
-Checking a row is `bulk.checking`, the duplicate rules `bulk.duplicates`, the
+Reading the file is `bulk.reading`, checking a row `bulk.checking`, the duplicate rules `bulk.duplicates`, the
 INSERTs `bulk.fastinsert`. A large file is checked (and its good rows encrypted)
 by worker processes a few batches ahead, while this process finds duplicates
 against the database and writes."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import gc
-import io
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -38,13 +35,14 @@ from django.db import connections, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from bulk import columns, fastinsert, recovery, uploads
+from audit.reasons import Reason, encode
+from bulk import fastinsert, recovery, uploads
 from bulk.checking import WRITER_DECIDES, Checked, RowChecker
 from bulk.duplicates import Duplicates, Fingerprints
 from bulk.models import ImportJob, JobStatus, Phase, RowProblem
+from bulk.reading import iter_rows, refuse_unreadable  # noqa: F401  (the upload page asks the pipeline)
 from customers.models import Customer, CustomerUserObjectPermission, Status, Tag
 from customers.services import archive_numbers_allocate
 from vault import crypto, files
@@ -58,107 +56,7 @@ SQLITE_CHECKPOINT_PAGES = 16 * 1024
 MAKER_RIGHTS = ("view_customer", "change_customer")  # customers.services.ownership gives the same
 
 
-# Reading -------------------------------------------------------------------------
-
-
-def _text_stream(raw: io.BufferedIOBase) -> io.TextIOBase:
-    """UTF-8 (with or without BOM) or, failing that, GB 18030 (what Excel saves in China)."""
-    sample = raw.read(1 << 16)
-    raw.seek(0)
-    try:
-        # Not final: a multi-byte character cut at the sample's end is still UTF-8.
-        codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    return io.TextIOWrapper(raw, encoding=encoding, newline="")
-
-
-def iter_rows(source: BinaryIO, file_format: str) -> Iterator[tuple[int, list]]:
-    """(spreadsheet row number, cells), the header first (row 1), read from a
-    seekable binary file (the upload, decrypted as it is read). A file that
-    cannot be read raises ValidationError saying what is wrong and where."""
-    number = 0
-    if file_format == "xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(source, read_only=True, data_only=True)
-        except Exception as exc:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
-            raise ValidationError(UNREADABLE_XLSX, code="unreadable") from exc
-        try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True) if workbook.worksheets else iter(())
-            for number, cells in enumerate(rows, start=1):
-                yield number, list(cells)
-        except ValidationError:
-            raise
-        except Exception as exc:
-            raise ValidationError(
-                _("The workbook is damaged after row %(row)s: open it in Excel and save it again as .xlsx."),
-                params={"row": number},
-                code="unreadable",
-            ) from exc
-        finally:
-            workbook.close()
-        return
-    text = _text_stream(source)
-    try:
-        for number, cells in enumerate(csv.reader(text), start=1):
-            yield number, cells
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            _("Row %(row)s is not UTF-8 or GB 18030 text: save the file again as “CSV UTF-8”."),
-            params={"row": number + 1},
-            code="encoding",
-        ) from exc
-    except csv.Error as exc:
-        raise ValidationError(
-            _(
-                "Row %(row)s cannot be read: a cell is longer than %(limit)s characters, "
-                "or a quote is never closed. Correct the file and upload it again."
-            ),
-            params={"row": number + 1, "limit": f"{csv.field_size_limit():,}"},
-            code="unreadable",
-        ) from exc
-    finally:
-        with suppress(ValueError):  # already closed by its owner
-            text.detach()  # the source is the caller's to close
-
-
-UNREADABLE_XLSX = gettext_lazy(
-    "This is not a readable .xlsx workbook: it is damaged, or another kind of file renamed .xlsx. "
-    "Open it in Excel and save it again as .xlsx."
-)
-
-
-def refuse_unreadable(source: BinaryIO, file_format: str) -> None:
-    """Before a job is made: the file is a spreadsheet we can read, with the
-    required columns and at least one row; else ValidationError naming what is wrong."""
-    head = source.read(1 << 16)
-    source.seek(0)
-    if not head:
-        raise ValidationError(_("The file is empty (0 bytes)."), code="empty")
-    if file_format == "csv":
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise ValidationError(
-                _("The file is UTF-16 text: save it again as “CSV UTF-8” and upload that."), code="encoding"
-            )
-        if head.startswith(b"PK\x03\x04"):
-            raise ValidationError(_("This is an Excel workbook named .csv: upload it as .xlsx."), code="format")
-        if b"\x00" in head:
-            raise ValidationError(
-                _("This is not a CSV file: it holds binary data. Upload a .csv or .xlsx spreadsheet."), code="binary"
-            )
-    rows = iter_rows(source, file_format)
-    try:
-        header = next(rows, None)
-        if header is None or not any(str(c or "").strip() for c in header[1]):
-            raise ValidationError(_("The file has no header row: its first row must name the columns."), code="empty")
-        columns.map_headers([str(c or "") for c in header[1]])
-        if not any(any(str(c).strip() for c in cells if c is not None) for _n, cells in rows):
-            raise ValidationError(_("The file has column names but no rows of customers."), code="no_rows")
-    finally:
-        rows.close()
+# Reading: bulk.reading (iter_rows, refuse_unreadable).
 
 
 @contextmanager
@@ -360,7 +258,7 @@ def check(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> I
         with open_upload(job) as source, closing(_checked_batches(source, job, prepare=False)) as batches:
             for checker, rows, _size in batches:
                 job.ignored_columns = checker.ignored
-                Duplicates.in_database(rows, checker)
+                Duplicates.in_database(rows, checker, viewer=job.owner)
                 for row in rows:
                     if row.good:
                         fingerprints.add(row)
@@ -439,7 +337,9 @@ def _write(rows: list[Checked], *, job: ImportJob, actor: User, now) -> None:
     }
     position = tables.customer.position
     fixed = [(position[name], decided[name]) for name in WRITER_DECIDES if name not in ("id", "archive_no")]
-    reason = _("Imported from %(file)s and submitted for review") % {"file": job.filename}
+    # The fast path writes the history rows itself, with the reason the trail helper
+    # (audit.tracked.tracked_save) would store: a code and the file's name, as data.
+    reason = encode(Reason.IMPORTED, file=job.filename)
     history_at = Customer.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
     own = (history_at, actor.pk, "+", reason)  # HISTORY_OWN after history_id
     customers, history = [], []
@@ -517,7 +417,7 @@ def run_import(job: ImportJob, *, actor: User, progress: Callable[[int], None] |
             with transaction.atomic():
                 # The rows written before (this job's earlier batches, or anyone's
                 # entries meanwhile) are in the database now: checked there.
-                Duplicates.in_database(rows, checker)
+                Duplicates.in_database(rows, checker, viewer=actor)
                 _write(rows, job=job, actor=actor, now=timezone.now())
                 RowProblem.objects.bulk_create(_problems(job, Phase.IMPORT, rows))
                 ImportJob.objects.filter(pk=job.pk).update(

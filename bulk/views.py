@@ -8,14 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bulk import exports, pipeline, recovery, spreadsheets, tasks, uploads
+from bulk import exports, pipeline, recovery, rights, spreadsheets, tasks, uploads
 from bulk.models import ImportJob, JobStatus, Phase
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -50,16 +50,12 @@ class UploadForm(forms.Form):
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk, owner=request.user).select_related("data_key").first()
-    if job is None:
-        raise Http404
-    return job
+    return rights.job_for(request.user, pk)
 
 
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role_permission("bulk.add_importjob"):
-        raise PermissionDenied(_("Only clerks import customers."))
+    rights.require_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = pipeline.job_from_upload(
@@ -179,6 +175,5 @@ def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def export(request: HttpRequest, what: str, file_format: str) -> HttpResponse:
     if what not in ("customers", "transactions") or file_format not in ("csv", "xlsx"):
         raise Http404
-    if not request.user.has_role_permission("bulk.export_records"):
-        raise PermissionDenied(_("Your role may not export."))
+    rights.require_export(request.user)
     return exports.export(request, what=what, file_format=file_format)

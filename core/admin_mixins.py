@@ -160,6 +160,10 @@ class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         if change.field in self.masked_fields:
             return self.mask(change.field, value) or "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            # A choice by its label, in the reader's language (the row stores the code).
+            return str(dict(field.flatchoices).get(value, value))
         return super().prepare_delta_change_value(change, value)
 
 
@@ -201,18 +205,21 @@ class BusinessAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             raise Http404 from None
         obj = version.instance
         obj._state.adding = False
+        context = {**self._history_form_context(request, obj, current), "object_id": object_id, **(extra_context or {})}
+        return self.render_history_view(request, self.object_history_form_template, context)
 
+    def _history_form_context(self, request: HttpRequest, obj, current) -> dict:
+        """What the admin's read-only change form needs to show one version."""
         fieldsets = self.get_fieldsets(request, obj)
         shown = flatten_fieldsets(fieldsets)
         form = self.get_form(request, obj, change=True, fields=shown)(instance=obj)
         admin_form = helpers.AdminForm(form, list(fieldsets), {}, shown, model_admin=self)
         opts = self.model._meta
         urls = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
-        context = {
+        return {
             **self.admin_site.each_context(request),
             "title": force_str(self.history_form_view_title(request, obj)),
             "adminform": admin_form,
-            "object_id": object_id,
             "original": obj,
             "is_popup": False,
             "media": self.media + admin_form.media,
@@ -240,9 +247,7 @@ class BusinessAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "save_on_top": False,
             "show_save": False,
             "root_path": getattr(self.admin_site, "root_path", None),
-            **(extra_context or {}),
         }
-        return self.render_history_view(request, self.object_history_form_template, context)
 
 
 class ReadOnlyBusinessAdmin(ReadOnlyMixin, BusinessAdmin):

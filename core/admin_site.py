@@ -1,7 +1,12 @@
-"""The admin site, with the manager reports (`/admin/reports/`) in its navigation
-and a "view on site" shortcut that is no existence oracle."""
+"""The admin site, with the pages apps add beside their models in its navigation
+(the manager reports, `/admin/reports/`, added by `reports/admin.py`) and a
+"view on site" shortcut that is no existence oracle. The site knows no app: each
+app adds its section, so this bottom layer imports none of them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -13,17 +18,41 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import NoBulkChangeMixin, ReadOnlyMixin
 
 
+@dataclass(frozen=True)
+class AdminSection:
+    """Pages an app adds to the admin beside its models: `routes` as (route,
+    view, url name), the section's index and one page per entry of `pages`
+    (name → title, reversed as `page` with the name), listed for whom `visible`
+    says so."""
+
+    app_label: str
+    title: str
+    routes: tuple[tuple[str, Callable, str], ...]
+    index: str
+    page: str
+    pages: Mapping[str, str]
+    visible: Callable[..., bool]
+
+
 class CustodianAdminSite(admin.AdminSite):
     site_header = _("Custodian administration")
     site_title = _("Custodian")
     index_title = _("Administration")
 
-    def get_urls(self):
-        from reports import views
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections: list[AdminSection] = []
 
+    def add_section(self, section: AdminSection) -> None:
+        self.sections.append(section)
+
+    def get_urls(self):
         extra = [
-            path("reports/", self.admin_view(views.index), name="reports_index"),
-            path("reports/<slug:name>/", self.admin_view(views.report), name="report"),
+            path(route, self.admin_view(view), name=name)
+            for section in self.sections
+            for route, view, name in section.routes
+        ]
+        extra += [
             path(
                 "r/<int:content_type_id>/<path:object_id>/",
                 self.admin_view(self.view_on_site),
@@ -59,31 +88,31 @@ class CustodianAdminSite(admin.AdminSite):
         return HttpResponseRedirect(url)
 
     def get_app_list(self, request, app_label=None):
-        from reports.views import REPORTS, may_see_reports
-
         apps = super().get_app_list(request, app_label)
-        if app_label in (None, "reports") and may_see_reports(request.user):
-            apps.insert(
-                0,
-                {
-                    "name": str(_("Reports")),
-                    "app_label": "reports",
-                    "app_url": reverse("admin:reports_index"),
-                    "has_module_perms": True,
-                    "models": [
-                        {
-                            "name": str(title),
-                            "object_name": name,
-                            "admin_url": reverse("admin:report", args=[name]),
-                            "add_url": None,
-                            "view_only": True,
-                            "perms": {"view": True},
-                        }
-                        for name, title in REPORTS.items()
-                    ],
-                },
-            )
+        for section in reversed(self.sections):
+            if app_label in (None, section.app_label) and section.visible(request.user):
+                apps.insert(0, _section_entry(section))
         return apps
+
+
+def _section_entry(section: AdminSection) -> dict:
+    return {
+        "name": str(section.title),
+        "app_label": section.app_label,
+        "app_url": reverse(f"admin:{section.index}"),
+        "has_module_perms": True,
+        "models": [
+            {
+                "name": str(title),
+                "object_name": name,
+                "admin_url": reverse(f"admin:{section.page}", args=[name]),
+                "add_url": None,
+                "view_only": True,
+                "perms": {"view": True},
+            }
+            for name, title in section.pages.items()
+        ],
+    }
 
 
 def tidy_third_party_admins(site: admin.AdminSite) -> None:

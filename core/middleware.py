@@ -9,6 +9,8 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from core.errors import StoredValueUnreadable
+
 logger = logging.getLogger("custodian")
 
 
@@ -70,8 +72,8 @@ class BadInputMiddleware:
     - An id that is not a number (`owner=abc`) or a malformed UUID reaching a
       lookup: 400.
     - A missing or wrong master key (`vault.crypto.MasterKeyUnavailable`) or a
-      value that does not decrypt (`VaultError`): 503, a page saying the record
-      cannot be decrypted right now, and one log line for operators naming the
+      value that does not decrypt (`VaultError`), both `core.errors.StoredValueUnreadable`:
+      503, a page saying the record cannot be decrypted right now, and one log line for operators naming the
       key id and what to do. The message never carries a plaintext value."""
 
     def __init__(self, get_response):
@@ -81,20 +83,8 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from vault.crypto import MasterKeyUnavailable, VaultError
-
-        if isinstance(exception, MasterKeyUnavailable):
-            logger.error(
-                "Master key %r is unavailable (%s) on %s. Put the key with that id back into "
-                "CRM_FIELD_KEYS (it may follow newer keys) and restart; then `manage.py rotate_keys` "
-                "re-wraps every data key under the newest one.",
-                exception.master_key_id,
-                exception,
-                request.path,
-            )
-            return _error_page(request, "503.html", 503)
-        if isinstance(exception, VaultError):
-            logger.error("A stored value cannot be decrypted on %s: %s", request.path, exception)
+        if isinstance(exception, StoredValueUnreadable):
+            logger.error(*exception.log_line(request.path))
             return _error_page(request, "503.html", 503)
         # The messages of these name the value sent, which may be anything a user
         # typed (an ID number in the wrong box): the log line names only the kind.

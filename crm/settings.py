@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from crm.env import env_bool, env_int, env_list, env_str, load_dotenv, write_dev_dotenv
+from core.env import env_bool, env_int, env_list, env_str, load_dotenv, write_dev_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bulk",
     "submissions",
     "reports",
+    "lifecycle",
     "desk",
     "django_tasks",
     "django_tasks_db",
@@ -107,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.layout",
+                "desk.context_processors.layout",
             ],
         },
     },
@@ -127,7 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            # secure_delete: freed space is zeroed, so an erased value (a destroyed
+            # customer's) leaves no copy in the file's free pages.
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory, so tests with several threads share one database.
@@ -287,6 +292,12 @@ CRM_AUDIT_CHECKPOINT_EVERY = env_int("CRM_AUDIT_CHECKPOINT_EVERY", 1000)
 
 # Business settings.
 CRM_REVERIFY_AFTER_DAYS = 365
+# A customer's request (PIPL arts. 44-47) is answered within this many calendar days.
+CRM_SUBJECT_REQUEST_DAYS = env_int("CRM_SUBJECT_REQUEST_DAYS", 15)
+# The share of each week's approvals drawn for a second check (issue 17 item 2).
+CRM_SAMPLE_SHARE = float(env_str("CRM_SAMPLE_SHARE", "0.05"))
+if not 0 < CRM_SAMPLE_SHARE <= 1:
+    raise ImproperlyConfigured("CRM_SAMPLE_SHARE is a share between 0 and 1, such as 0.05.")
 CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}

@@ -81,7 +81,7 @@ FIELD_GROUPS: list[tuple[str, object, tuple[str, ...]]] = [
 ]
 
 FORM_AND_DETAIL_FIELDS = frozenset(name for _key, _title, names in FIELD_GROUPS for name in names)
-S3_MASKS = {"id_number": masking.mask_id_number, "bank_account": masking.mask_bank_account}
+S3_MASKS = dict.fromkeys(masking.ALWAYS_MASKED, masking.mask_sensitive)
 S2_MASKS = {"mobile": masking.mask_phone, "phone": masking.mask_phone, "email": masking.mask_email}
 
 
@@ -91,10 +91,25 @@ def applies_to(field_name: str, kind: str) -> bool:
     return field_name not in INDIVIDUAL_ONLY
 
 
+def shown_value(name: str, raw: object, *, personal: bool) -> str:
+    """A raw value of field `name` as a viewer sees it: S3 always masked, S2
+    masked unless `personal` (the viewer may see this customer's personal values)."""
+    if name in S3_MASKS:
+        return S3_MASKS[name](raw)
+    if raw is None or raw == "":
+        return ""
+    if name in Customer.S2_FIELDS and not personal:
+        return S2_MASKS.get(name, masking.mask_text)(raw)
+    field = Customer._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    return format_value(raw)
+
+
 def masked_value(name: str, raw: object) -> str:
     """A value of field `name` as a viewer without personal rights sees it
     (S3 and S2 masked): for pages that show many customers' records at once."""
-    return _MASKED_VIEW.show(name, raw)
+    return shown_value(name, raw, personal=False)
 
 
 def format_value(value: object) -> str:
@@ -130,16 +145,7 @@ class CustomerPresenter:
 
     def show(self, name: str, raw: object) -> str:
         """A raw value of field `name` as this viewer may see it."""
-        if name in S3_MASKS:
-            return S3_MASKS[name](raw)
-        if raw is None or raw == "":
-            return ""
-        if name in Customer.S2_FIELDS and not self.personal:
-            return S2_MASKS.get(name, masking.mask_text)(raw)
-        field = Customer._meta.get_field(name)
-        if field.choices:
-            return str(dict(field.flatchoices).get(raw, raw))
-        return format_value(raw)
+        return shown_value(name, raw, personal=self.personal)
 
     def value(self, name: str) -> str:
         if name == "tags":
@@ -178,7 +184,3 @@ class CustomerPresenter:
             else:
                 rows.append((name, label, self.value(name), self.show(name, new), self.is_masked(name)))
         return rows
-
-
-_MASKED_VIEW = CustomerPresenter.__new__(CustomerPresenter)
-_MASKED_VIEW.personal = False

@@ -7,7 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from customers.models import ChangeRequest, Customer, Status, Tier
+from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
+from customers.models import ChangeRequest, Customer, Status, Tag, Tier
+from customers.proposals import TAGS, proposed_values
 from review.policies import ReviewPolicy, register
 
 
@@ -26,17 +30,22 @@ class CustomerReview(ReviewPolicy):
     def second_approval_filter(self) -> Q:
         return Q(tier=Tier.KEY)
 
-    def save(self, customer: Customer, *, actor, reason: str) -> None:
+    def save(self, customer: Customer, *, actor, reason: Reason, note: str = "") -> None:
         """The record's own rules are checked again (its fields and `clean`); what
         the database enforces by itself on this update — foreign keys, unique
         columns, check constraints — is left to it: a decision changes none of the
         maker's values, and the mechanism has already raised the readable errors
         (maker ≠ checker, one approved customer per ID). Ten queries fewer."""
-        customer._history_user = actor
-        customer._change_reason = reason
         relations = [f.name for f in Customer._meta.concrete_fields if f.is_relation]
-        customer.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-        customer.save()
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=reason,
+            note=note,
+            exclude=relations,
+            validate_unique=False,
+            validate_constraints=False,
+        )
 
     def on_approved(self, customer: Customer, *, actor, now) -> None:
         if customer.id_number_index:
@@ -62,6 +71,45 @@ class CustomerReview(ReviewPolicy):
 CUSTOMER_REVIEW = register(CustomerReview())
 
 
+def change_request_apply(change: ChangeRequest, *, actor: User) -> Customer:
+    """Write an approved proposal into its customer: what approving a change
+    applies (`ChangeReview.on_approved`), inside the approving transaction, so the
+    change and the decision land together."""
+    customer = Customer.objects.select_for_update().get(pk=change.customer_id)
+    if customer.status != Status.APPROVED:
+        raise ValidationError(
+            _("The customer is %(status)s now; this change can no longer be applied. Return it.")
+            % {"status": customer.get_status_display()},
+            code="closed",
+        )
+    if customer.version != change.base_version:
+        raise ValidationError(
+            _("The customer changed after this request was made; return it so that it is made again."),
+            code="stale",
+        )
+    values = proposed_values(change)
+    tags = values.pop(TAGS, None)
+    for name, value in values.items():
+        setattr(customer, name, value)
+    customer.version += 1
+    checkers = [u.display_name for u in (change.reviewed_by, actor) if u is not None]
+    tracked_save(
+        customer,
+        actor=actor,
+        reason=Reason.CHANGE_APPLIED,
+        note=change.reason,
+        data={
+            "number": change.number,
+            "maker": change.entered_by.display_name,
+            "checkers": list(dict.fromkeys(checkers)),
+        },
+        exclude=["archive_no"],
+    )
+    if tags is not None:
+        customer.tags.set(Tag.objects.filter(name__in=tags))
+    return customer
+
+
 class ChangeReview(ReviewPolicy):
     """A change request is decided like an entry, by the customer's department;
     a change of a key customer (or one that makes it key) needs a second approval."""
@@ -73,13 +121,9 @@ class ChangeReview(ReviewPolicy):
     queue_related = ("customer", "entered_by", "reviewed_by")
 
     def needs_second_approval(self, change: ChangeRequest) -> bool:
-        from customers.services.changes import proposed_values
-
         return change.customer.tier == Tier.KEY or proposed_values(change).get("tier") == Tier.KEY
 
     def on_approved(self, change: ChangeRequest, *, actor, now) -> None:
-        from customers.services.changes import change_request_apply
-
         change_request_apply(change, actor=actor)
 
 

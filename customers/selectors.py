@@ -6,12 +6,13 @@ import re
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import User
+from accounts.models import Role, User
 from customers import validators as v
 from customers.models import (
     AccessGrant,
@@ -38,8 +39,9 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     """The customers `user` may open at all (SPEC §2 rows); everything else is a 404.
 
     Per-object rights (django-guardian rows, the maker's and the owner's) are the
-    clerk's scope: a semi-join on the direct permission table. Department rights
-    are a foreign-key filter, on its own, so that an index on the department serves
+    clerk's scope: the customers the clerk made or owns, read from the customer's
+    own columns (`_held`). Department rights are
+    a foreign-key filter, on its own, so that an index on the department serves
     the page (SPEC §9): the user's few per-object rows the department filter does
     not already cover are added by primary key. Global and superuser shortcuts are
     off: a superuser sees what their roles allow."""
@@ -47,16 +49,35 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
         return Customer.objects.none()
     department = _department_scope(user)
     if department is None:
-        return Customer.objects.filter(pk__in=_own_rows(user))
+        return _held(user)
     return Customer.objects.filter(department | _beyond(user, department, "pk"))
+
+
+def _held(user: User) -> QuerySet[Customer]:
+    """The customers `user` holds a per-object right on, by the customer's own
+    maker and owner columns (served by `customer_maker_work_idx` and
+    `customer_owner_idx`), not by a join through the permission table.
+
+    A right is only ever given to a customer's maker and owner (the services, the
+    import, `seed_scale`) and moves with the owner; the only other way one ends is
+    `accounts.services.user_rights_end`, which also raises the user's
+    `rights_epoch`. So for a user whose rights never ended the columns are exactly
+    the permission rows; once they have, the permission rows decide as well."""
+    held = Customer.objects.filter(Q(entered_by=user) | Q(owner=user))
+    if user.rights_epoch == 0:
+        return held
+    return held.filter(pk__in=_own_rows(user))
 
 
 def _own_rows(user: User) -> QuerySet:
     """The pks of the customers `user` holds a per-object view right on (guardian's
-    direct table, as `get_objects_for_user` reads it, without its OR-ed joins)."""
-    return CustomerUserObjectPermission.objects.filter(
-        user=user, permission__codename="view_customer", permission__content_type__app_label="customers"
-    ).values("content_object_id")
+    direct table, as `get_objects_for_user` reads it, without its OR-ed joins). The
+    permission is one value (a subquery the database runs once), so the planner
+    estimates the rows by the user's index entries, not by a three-table join."""
+    view = Permission.objects.filter(codename="view_customer", content_type__app_label="customers").values("pk")[:1]
+    return CustomerUserObjectPermission.objects.filter(user=user, permission_id=Subquery(view)).values(
+        "content_object_id"
+    )
 
 
 def _department_scope(user: User) -> Q | None:
@@ -97,7 +118,10 @@ def visible_with_customer(user: User, rows: QuerySet, *, department: str = "depa
         return rows.none()
     scope = _department_scope(user)
     if scope is None:
-        return rows.filter(customer__in=_own_rows(user))
+        # A per-object right is only held on customers of the holder's own
+        # department (a move ends the others: `accounts.services.user_rights_end`),
+        # so the row's department column narrows first, on its index.
+        return rows.filter(**{department: user.department_id}, customer__in=_held(user).values("pk"))
     # Business is recorded only for approved customers, which the department's
     # managers, security officers and reviewers all see.
     return rows.filter(Q(**{department: user.department_id}) | _beyond(user, scope, "customer"))
@@ -207,13 +231,13 @@ def _looks_like_id_number(code: str) -> bool:
     return False
 
 
-def customer_detail(*, user: User, pk: int) -> Customer:
-    """One visible customer, or `Customer.DoesNotExist` (a 404, same as no such row)."""
+def customer_detail_rows(*, user: User) -> QuerySet[Customer]:
+    """The visible customers with what a customer's page shows
+    (`customers.rights.customer_for` picks one, or answers 404)."""
     return (
         customers_visible_to(user)
         .select_related("department", "owner", "entered_by", "reviewed_by", "second_reviewed_by", "data_key")
         .prefetch_related("tags")
-        .get(pk=pk)
     )
 
 
@@ -280,8 +304,6 @@ def department_members(*, department_id: int | None) -> QuerySet[User]:
     """Who may be given a record of the department (its owner, a complaint's or a
     contact's handler): its active clerks and managers, never a security officer
     (the same rule as `customers.rights.may_hold_records`)."""
-    from accounts.models import Role
-
     return (
         User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
         .exclude(groups__name=Role.SECURITY_OFFICER)

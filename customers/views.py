@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from audit.trail import trail_entries
 from core.feedback import said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
@@ -25,25 +24,21 @@ from customers.duplicates import duplicates_for_viewer
 from customers.entry_checks import consent_findings
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
-from customers.models import ChangeStatus, Customer, Tag
+from customers.models import ChangeStatus, Customer, Status, Tag
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
-from customers.rights import rights_for
+from customers.rights import changes as change_rights
+from customers.rights import customer_for, rights_for
+from customers.rights import grants as grant_rights
 from customers.validators import normalize_bank_account, normalize_code
-from interactions.selectors import customer_service, customer_timeline
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
-from transactions.selectors import customer_business
 from vault import masking
 
-SENSITIVE = ("id_number", "bank_account")
+SENSITIVE = masking.ALWAYS_MASKED
 
 
 def _visible_customer(request: HttpRequest, pk: int) -> Customer:
-    try:
-        return selectors.customer_detail(user=request.user, pk=pk)
-    except Customer.DoesNotExist as exc:
-        # Out of scope and nonexistent look the same.
-        raise Http404 from exc
+    return customer_for(request.user, pk, page=True)
 
 
 @login_required
@@ -62,12 +57,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.warning(request, USE_THE_SEARCH_BOX)
         return redirect(reverse("customers:list") + (f"?{urlencode({'tag': tag})}" if tag else ""))
     customers = selectors.customer_list(user=request.user, query=query, tag=tag)
+    # Archived and destroyed records leave the default list; `?closed=1` shows only them (issue 17).
+    closed = request.GET.get("closed") == "1"
+    customers = (customers.filter if closed else customers.exclude)(status__in=CLOSED_STATUSES)
     page = KeysFirstPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
-    return _list_page(request, page=page, rows=rows, query=query, tag=tag)
+    return _list_page(request, page=page, rows=rows, query=query, tag=tag, closed=closed)
 
 
+CLOSED_STATUSES = (Status.ARCHIVED, Status.DESTROYED)
 USE_THE_SEARCH_BOX = gettext_lazy(
     "ID and bank numbers are not searched from the address of a page. Type the number in the search box "
     "and press Search."
@@ -162,9 +161,10 @@ def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The maker corrects a draft or a returned entry; the maker or owner of an
     approved record proposes a change of it, which goes through review."""
     customer = _visible_customer(request, pk)
-    if services.may_request_change(request.user, customer):
+    rights = rights_for(request)
+    if rights.may_request_change(customer):
         return _change_request(request, customer)
-    if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
+    if not rights.may_edit(customer):
         messages.error(request, _("Only the maker can edit a draft or a returned entry."))
         return redirect("customers:detail", pk=customer.pk)
     form = CustomerForm(request.POST or None, instance=customer)
@@ -233,10 +233,8 @@ def _change_request(request: HttpRequest, customer: Customer) -> HttpResponse:
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A change request: the difference it proposes, its decisions, and — for a
     reviewer who may decide it — the decision form."""
-    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
-    if change is None:
-        raise Http404
-    deciding = selectors.change_queue(user=request.user).filter(pk=pk).exists()
+    change = change_rights.change_for(request.user, pk)
+    deciding = change_rights.deciding(request.user, change)
     presenter = CustomerPresenter(change.customer, rights_for(request), personal=deciding)
     return render(
         request,
@@ -246,6 +244,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": change.customer,
             "difference": presenter.difference(services.proposed_values(change)),
             "deciding": deciding,
+            "may_withdraw": change_rights.may_withdraw(request.user, change),
             "second": deciding and awaits_second_approval(CHANGE_REVIEW, change),
             "decisions": decisions_of(change)[:20],
         },
@@ -255,9 +254,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    change = selectors.changes_visible_to(request.user).filter(pk=pk).first()
-    if change is None:
-        raise Http404
+    change = change_rights.change_for(request.user, pk)
     try:
         services.change_request_withdraw(actor=request.user, change=change)
     except (ValidationError, PermissionDenied) as exc:
@@ -272,7 +269,7 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Step two of entry: exactly what will be submitted, as stored (normalised),
     with possible duplicates; the maker confirms or goes back to the form."""
     customer = _visible_customer(request, pk)
-    if customer.entered_by_id != request.user.pk or customer.status not in services.EDITABLE_BY_MAKER:
+    if not rights_for(request).may_edit(customer):
         return redirect("customers:detail", pk=customer.pk)
     duplicates, openable = duplicates_for_viewer(request.user, [customer])
     return render(
@@ -284,41 +281,6 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": duplicates.get(customer.pk, []),
             "openable": openable,
             "findings": validation_findings(customer) + consent_findings(customer),
-        },
-    )
-
-
-@login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible_customer(request, pk)
-    rights = rights_for(request)
-    presenter = CustomerPresenter(customer, rights)
-    records = list(selectors.customer_history(customer=customer)[:51])
-    trail = trail_entries(records, model=Customer, show=presenter.show)[:50]
-    decisions = list(decisions_of(customer)[:50])
-    reveal_basis = rights.reveal_basis(customer)
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "presenter": presenter,
-            "trail": trail,
-            "can_edit": customer.entered_by_id == request.user.pk and customer.status in services.EDITABLE_BY_MAKER,
-            "can_request_change": services.may_request_change(request.user, customer),
-            "pending_change": customer.change_requests.filter(status=ChangeStatus.PENDING).first(),
-            "business": customer_business(user=request.user, customer=customer, page_number=request.GET.get("tx_page")),
-            "service": customer_service(user=request.user, customer=customer),
-            "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
-            "reveal_basis": reveal_basis[0] if reveal_basis else "",
-            "revealable": services.REVEALABLE,
-            "live_grant": rights.live_grants.get(customer.pk),
-            "may_request_grant": rights.may_request_grant(customer),
-            "may_tag": rights.may_tag(customer),
-            "all_tags": Tag.objects.all() if rights.may_tag(customer) else (),
-            "owner_choices": selectors.department_members(department_id=customer.department_id)
-            if rights.may_reassign_owner(customer)
-            else None,
         },
     )
 
@@ -407,7 +369,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             "mine": selectors.grants_of(user=request.user)[:100],
             "to_decide": selectors.grants_to_decide(user=request.user)[:100],
             "live_in_department": selectors.live_grants_of_department(user=request.user)[:100],
-            "can_decide": request.user.has_role_permission("customers.approve_grant"),
+            "can_decide": grant_rights.may_decide_grants(request.user),
         },
     )
 
@@ -415,21 +377,13 @@ def grants(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
-    if decision == "revoke":
-        scope = selectors.grants_of(user=request.user) | selectors.live_grants_of_department(user=request.user)
-    else:
-        scope = selectors.grants_to_decide(user=request.user)
-    grant = scope.filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
-    action = {"approve": services.grant_approve, "refuse": services.grant_refuse}.get(decision)
+    grant = grant_rights.grant_for(request.user, grant_id, decision=decision)
     try:
         if decision == "revoke":
             services.grant_revoke(actor=request.user, grant=grant, request=request)
-        elif action is not None:
-            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
         else:
-            raise Http404
+            action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
+            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
     else:

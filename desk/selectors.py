@@ -18,11 +18,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AccessLog, AccessLogHead, AuditVerification
-from audit.selectors import access_log_entries, reads_audit
+from audit.rights import reads_audit
+from audit.selectors import access_log_entries
 from core.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from interactions.selectors import complaint_queue, follow_ups_due
+from lifecycle.selectors import destructions_to_approve_for
 from review.models import Decision, ReviewDecision
 from transactions.selectors import my_transactions, transaction_queue
 
@@ -196,11 +198,13 @@ class SecurityWork:
     alerts: Panel
     last_check: AuditVerification | None
     entries: int
+    destructions: Panel  # shown only when some wait
 
 
 def security_work(*, user: User) -> SecurityWork:
     """Refused reveals and lookups, failed log-ins and lock-outs of the past week
-    in the officer's scope; the last chain check and the chain's length."""
+    in the officer's scope; the last chain check and the chain's length; the
+    destruction requests waiting for the officer's approval."""
     since = timezone.now() - timedelta(days=ALERT_DAYS)
     alerts = access_log_entries(reader=user).filter(action__in=ALERT_ACTIONS, at__gte=since)
     head = AccessLogHead.objects.filter(pk=1).only("count").first()
@@ -208,6 +212,7 @@ def security_work(*, user: User) -> SecurityWork:
         alerts=panel(alerts),
         last_check=AuditVerification.objects.select_related("run_by").first(),
         entries=head.count if head else 0,
+        destructions=panel(destructions_to_approve_for(user)),
     )
 
 

@@ -101,10 +101,6 @@ class Interaction(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def follow_up_due(self) -> bool:
-        return bool(self.follow_up_at and not self.followed_up_at and self.follow_up_at <= timezone.now())
-
 
 class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")

@@ -7,32 +7,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.visibility import visible_or_404
 from customers.models import Customer
-from customers.rights import may_hold_records, require_maker
+from customers.rights import may_hold_records, open_for_business, require_maker
 from customers.selectors import customers_visible_to, department_members
 from interactions import selectors
 from interactions.models import Complaint, Interaction
 
 
-def _get_or_404(rows: QuerySet, pk):
-    """One row of `rows` (already narrowed to the user's scope), or a 404 that
-    looks the same for a row out of scope, a missing row and a non-numeric id."""
-    try:
-        return rows.get(pk=int(pk))
-    except (rows.model.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
-        raise Http404 from exc
-
-
 def interaction_for(user: User, pk) -> Interaction:
-    return _get_or_404(selectors.interactions_visible_to(user).select_related("customer", "handler"), pk)
+    return visible_or_404(selectors.interactions_visible_to(user).select_related("customer", "handler"), pk)
 
 
 def complaint_for(user: User, pk) -> Complaint:
-    return _get_or_404(selectors.complaints_visible_to(user).select_related("customer", "handler", "created_by"), pk)
+    return visible_or_404(selectors.complaints_visible_to(user).select_related("customer", "handler", "created_by"), pk)
 
 
 def _same_department(user: User, department_id: int | None) -> bool:
@@ -81,6 +72,12 @@ def may_assign_complaint(user: User, complaint: Complaint) -> bool:
         and user.has_role_permission("interactions.assign_complaint")
         and may_hold_records(user)
     )
+
+
+def may_record_for(user: User, customer: Customer, permission: str) -> bool:
+    """The customer page's buttons for a new contact, complaint or survey: an
+    approved customer, a user who may hold records, in a role with `permission`."""
+    return open_for_business(customer) and may_hold_records(user) and user.has_role_permission(permission)
 
 
 # What the services call: each raises, so nothing is written by the wrong person.

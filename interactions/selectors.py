@@ -14,15 +14,15 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from customers.models import Customer
+from customers.rights import may_hold_records
 from customers.selectors import visible_with_customer
 from interactions.models import UNRESOLVED, Complaint, Feedback, Interaction
+from transactions.models import Transaction
 
 
 def _with_handled(user: User, rows: QuerySet) -> QuerySet:
     """Whoever may see the customer sees its rows; so does the handler a manager
     gave a row to, while they still work on the department's records."""
-    from customers.rights import may_hold_records
-
     visible = visible_with_customer(user, rows)
     if user.is_authenticated and may_hold_records(user):
         visible = visible | rows.filter(handler=user, department_id=user.department_id)
@@ -85,8 +85,6 @@ def customer_timeline(*, customer: Customer, trail: list, decisions) -> list[Eve
     """Everything that happened to the customer, newest first: its change trail,
     review decisions, transactions, contacts, complaints and surveys. One query per
     kind, each limited, so the page costs the same however much history there is."""
-    from transactions.models import Transaction
-
     n = TIMELINE_LENGTH
     events = [
         Event(entry.when, str(_("Record")), str(entry.kind), entry.reason or "", "#history") for entry in trail[:n]
@@ -145,22 +143,11 @@ class Service:
     interactions: list
     complaints: list
     surveys: list
-    may_log: bool
-    may_complain: bool
-    may_survey: bool
 
 
-def customer_service(*, user: User, customer: Customer) -> Service:
-    from customers.models import Status as CustomerStatus
-    from customers.rights import may_hold_records
-
-    # The buttons follow the rights the services enforce (interactions/rights.py).
-    open_for_business = customer.status == CustomerStatus.APPROVED and may_hold_records(user)
+def customer_service(*, customer: Customer) -> Service:
     return Service(
         interactions=list(customer.interactions.select_related("handler").order_by("-occurred_at", "-id")[:20]),
         complaints=list(customer.complaints.order_by("-received_at", "-id")[:20]),
         surveys=list(customer.surveys.order_by("-surveyed_at", "-id")[:20]),
-        may_log=open_for_business and user.has_role_permission("interactions.add_interaction"),
-        may_complain=open_for_business and user.has_role_permission("interactions.add_complaint"),
-        may_survey=open_for_business and user.has_role_permission("interactions.add_feedback"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,25 +11,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from interactions import rights
-from interactions.models import COMPLAINT_MOVES, Complaint, ComplaintStatus, Feedback, Interaction, due_for
-
-
-def _save(obj, *, actor: User, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
+from interactions.models import (
+    COMPLAINT_MOVES,
+    Complaint,
+    ComplaintStatus,
+    Feedback,
+    Interaction,
+    InteractionKind,
+    due_for,
+)
 
 
 def _open_customer(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
+    )
+
+
+# Who may say a customer no longer wants greetings and surveys (consent withdrawn):
+# apps above this one register a check at start-up (lifecycle does), so this app
+# imports none of them.
+_NO_MARKETING: list[Callable[[Customer], bool]] = []
+
+
+def no_marketing_register(check: Callable[[Customer], bool]) -> None:
+    if check not in _NO_MARKETING:
+        _NO_MARKETING.append(check)
+
+
+def _refuse_if_no_marketing(customer: Customer) -> None:
+    if any(check(customer) for check in _NO_MARKETING):
         raise ValidationError(
-            _("%(archive_no)s is %(status)s: contacts are recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
+            _("%(archive_no)s withdrew consent: no greetings or surveys any more.")
+            % {"archive_no": customer.archive_no},
+            code="consent_withdrawn",
         )
 
 
@@ -38,10 +58,12 @@ def interaction_log(*, actor: User, customer: Customer, fields: Mapping[str, Any
     rights.require_maker_of(actor, "interactions.add_interaction", _("You may not log contacts."), customer)
     _open_customer(customer)
     interaction = Interaction(**fields, customer=customer, department_id=customer.department_id)
+    if interaction.kind in (InteractionKind.GREETING, InteractionKind.SURVEY):
+        _refuse_if_no_marketing(customer)
     if interaction.handler_id is None:
         interaction.handler = actor
     rights.require_handler(interaction.handler, customer.department_id)
-    _save(interaction, actor=actor, reason=_("Logged"))
+    tracked_save(interaction, actor=actor, reason=Reason.LOGGED)
     return interaction
 
 
@@ -58,7 +80,7 @@ def interaction_follow_up_done(*, actor: User, interaction: Interaction) -> Inte
     if interaction.followed_up_at is not None:
         raise ValidationError(_("This follow-up was already done."))
     interaction.followed_up_at = timezone.now()
-    _save(interaction, actor=actor, reason=_("Followed up"))
+    tracked_save(interaction, actor=actor, reason=Reason.FOLLOWED_UP)
     return interaction
 
 
@@ -73,7 +95,7 @@ def complaint_receive(*, actor: User, customer: Customer, fields: Mapping[str, A
     rights.require_handler(complaint.handler, customer.department_id)
     if complaint.received_at and complaint.severity:
         complaint.due_at = due_for(complaint.severity, complaint.received_at)
-    _save(complaint, actor=actor, reason=_("Received"))
+    tracked_save(complaint, actor=actor, reason=Reason.RECEIVED)
     return complaint
 
 
@@ -104,7 +126,7 @@ def complaint_move(
             code="illegal_move",
         )
     now = timezone.now()
-    before = complaint.get_status_display()
+    before = complaint.status
     errors = {}
     note = ""
     if to == ComplaintStatus.RESOLVED:
@@ -128,8 +150,7 @@ def complaint_move(
     if errors:
         raise ValidationError(errors)
     complaint.status = to
-    summary = f"{before} → {complaint.get_status_display()}"
-    _save(complaint, actor=actor, reason=f"{summary}: {note}" if note else summary)
+    tracked_save(complaint, actor=actor, reason=Reason.MOVED, note=note, data={"old": before, "new": to})
     return complaint
 
 
@@ -144,7 +165,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Com
     )
     rights.require_handler(handler, complaint.department_id)
     complaint.handler = handler
-    _save(complaint, actor=actor, reason=_("Assigned to %(name)s") % {"name": handler.display_name})
+    tracked_save(complaint, actor=actor, reason=Reason.ASSIGNED, data={"name": handler.display_name})
     return complaint
 
 
@@ -152,6 +173,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, handler: User) -> Com
 def feedback_record(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Feedback:
     rights.require_maker_of(actor, "interactions.add_feedback", _("You may not record surveys."), customer)
     _open_customer(customer)
+    _refuse_if_no_marketing(customer)
     feedback = Feedback(**fields, customer=customer, department_id=customer.department_id, recorded_by=actor)
-    _save(feedback, actor=actor, reason=_("Recorded"))
+    tracked_save(feedback, actor=actor, reason=Reason.RECORDED)
     return feedback

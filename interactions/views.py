@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,22 +14,14 @@ from django.views.decorators.http import require_POST
 from core.feedback import error_messages, form_error
 from core.pagination import CappedPaginator
 from core.parsing import object_id
-from customers.models import Customer
-from customers.selectors import customers_visible_to
+from customers.rights import customer_for
 from interactions import rights, selectors, services
 from interactions.forms import ComplaintForm, ComplaintMoveForm, FeedbackForm, InteractionForm
 from interactions.models import COMPLAINT_MOVE_VERBS
 
 
-def _customer(request: HttpRequest, pk) -> Customer:
-    try:
-        return customers_visible_to(request.user).get(pk=int(pk))
-    except (Customer.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
-        raise Http404 from exc
-
-
 def _create(request: HttpRequest, *, form_class, service, title: str, anchor: str) -> HttpResponse:
-    customer = _customer(request, request.GET.get("customer"))
+    customer = customer_for(request.user, request.GET.get("customer"))
     extra = {"department_id": customer.department_id} if form_class is ComplaintForm else {}
     form = form_class(request.POST or None, **extra)
     if "handler" in form.fields:

@@ -11,15 +11,24 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Avg, Case, Count, DecimalField, F, Min, Q, Sum, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from customers.models import Customer, Status
 from interactions.models import UNRESOLVED, Complaint, Feedback
+from reports.models import (
+    CustomerApprovedDay,
+    CustomerFigures,
+    CustomerGross,
+    CustomerVerifiedDay,
+    EntryDay,
+    ReturnDay,
+    TransactionDay,
+)
 from review.models import Decision, ReviewDecision
 from transactions.models import REVERSING, Product, Transaction
 from transactions.models import Status as TxnStatus
@@ -78,23 +87,18 @@ CUSTOMER_FIGURES = ("status", "tier", "kind", "customer_nature", "source_channel
 
 
 def customers(f: Filters) -> list[Table]:
-    """Every count of the customer report from one pass over the departments'
-    rows, grouped by all the figures at once (an index-only scan of
-    `customer_report_idx` on PostgreSQL), added up per figure here."""
-    scoped = Customer.objects.filter(department__in=f.departments)
-    stale = timezone.now() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    """The customer report from the summaries the database keeps
+    (`reports.summaries`): a few hundred rows per department, whatever the number
+    of customers."""
     groups = (
-        scoped.values("department_id", *CUSTOMER_FIGURES)
-        # COUNT(*) and a count of a column of the index: nothing outside it is read.
-        .annotate(n=Count("*"), due=Count("status", filter=Q(status=Status.APPROVED, contact_verified_at__lt=stale)))
+        CustomerFigures.objects.filter(department_id__in=f.departments, n__gt=0)
+        .values("department_id", *CUSTOMER_FIGURES, "n")
         .order_by()
     )
     counts = {name: Counter() for name in (*CUSTOMER_FIGURES, "department_id")}
-    due = 0
     for group in groups:
         for name, counter in counts.items():
             counter[group[name]] += group["n"]
-        due += group["due"]
     tables = [_counted(counts[name], name, Customer) for name in CUSTOMER_FIGURES]
     names = dict(Department.objects.filter(pk__in=list(counts["department_id"])).values_list("pk", "name"))
     tables.append(
@@ -105,32 +109,36 @@ def customers(f: Filters) -> list[Table]:
             chart=True,
         )
     )
-    approved = scoped.filter(status=Status.APPROVED, reviewed_at__gte=f.start, reviewed_at__lt=f.end)
-    weeks = approved.annotate(week=TruncWeek("reviewed_at")).values("week").annotate(n=Count("pk")).order_by("week")
+    days = CustomerApprovedDay.objects.filter(
+        department_id__in=f.departments, day__gte=f.since, day__lte=f.until, n__gt=0
+    ).values_list("day", "n")
+    weeks: Counter = Counter()
+    for day, n in days:
+        weeks[day - timedelta(days=day.weekday())] += n
     tables.append(
         Table(
             _("New approvals per week"),
             [_("Week of"), _("Approved")],
-            [
-                [
-                    timezone.localtime(r["week"]).date().isoformat()
-                    if isinstance(r["week"], datetime)
-                    else str(r["week"]),
-                    r["n"],
-                ]
-                for r in weeks
-            ],
+            [[week.isoformat(), n] for week, n in sorted(weeks.items())],
             chart=True,
         )
     )
+    # Due: approved, contact details last verified before the local day that lies
+    # CRM_REVERIFY_AFTER_DAYS days back (counted by whole days).
+    stale = timezone.localdate() - timedelta(days=settings.CRM_REVERIFY_AFTER_DAYS)
+    due = CustomerVerifiedDay.objects.filter(department_id__in=f.departments, day__lt=stale).aggregate(
+        due=Coalesce(Sum("n"), 0)
+    )["due"]
     tables.append(Table(_("Re-verification"), [_("Figure"), _("Count")], [[_("Records due for re-verification"), due]]))
     return tables
 
 
 def quality(f: Filters) -> list[Table]:
+    """Entry work per clerk and per reviewer from the entries' summary
+    (`EntryDay`), returns per maker from the returns' (`ReturnDay`), both kept by
+    the database; the most-returned fields and the queue from the rows (the
+    returns of the range and the pending entries, each on its index)."""
     customer_type = ContentType.objects.get_for_model(Customer)
-    submitted = Customer.objects.filter(department__in=f.departments, entered_at__gte=f.start, entered_at__lt=f.end)
-    maker = Subquery(Customer.objects.filter(pk=OuterRef("object_id")).values("entered_by__username")[:1])
     returns = ReviewDecision.objects.filter(
         content_type=customer_type,
         decision=Decision.RETURNED,
@@ -138,28 +146,47 @@ def quality(f: Filters) -> list[Table]:
         at__lt=f.end,
         object_id__in=Customer.objects.filter(department__in=f.departments).values("pk"),
     )
-    returned_by_maker = dict(
-        returns.annotate(maker=maker).values("maker").annotate(n=Count("pk")).values_list("maker", "n")
+    in_range = {"department_id__in": f.departments, "day__gte": f.since, "day__lte": f.until, "n__gt": 0}
+    returned_by_maker = Counter(
+        dict(ReturnDay.objects.filter(**in_range).values_list("maker_id").annotate(t=Sum("n")).order_by())
     )
-    decided = submitted.exclude(reviewed_at=None)
-    clerks = (
-        submitted.values("entered_by__username", "entered_by__last_name", "entered_by__first_name")
-        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at"), filter=Q(reviewed_at__isnull=False)))
-        .order_by("-n", "entered_by__username")
+    entries = list(
+        EntryDay.objects.filter(**in_range).values_list(
+            "entered_by_id", "reviewed_by_id", "n", "decided", "wait_seconds"
+        )
     )
+    makers: dict[int, list] = defaultdict(lambda: [0, 0, 0.0])
+    checkers: dict[int, list] = defaultdict(lambda: [0, 0.0])
+    for maker, checker, n, decided, wait in entries:
+        makers[maker][0] += n
+        makers[maker][1] += decided
+        makers[maker][2] += wait
+        if decided:
+            checkers[checker][0] += decided
+            checkers[checker][1] += wait
+    people = User.objects.in_bulk([*makers, *checkers])
+
+    def who(pk) -> str:
+        user = people.get(pk)
+        return f"{user.last_name}{user.first_name} ({user.username})" if user else "—"
+
     per_clerk = Table(
         _("Entry work per clerk"),
         [_("Clerk"), _("Entries submitted"), _("Returned"), _("Returned rate"), _("Days to a decision (average)")],
     )
-    for r in clerks:
-        back = returned_by_maker.get(r["entered_by__username"], 0)
+
+    def username(pk) -> str:
+        return people[pk].username if pk in people else ""
+
+    for pk, (n, decided, wait) in sorted(makers.items(), key=lambda kv: (-kv[1][0], username(kv[0]))):
+        back = returned_by_maker.get(pk, 0)
         per_clerk.rows.append(
             [
-                f"{r['entered_by__last_name']}{r['entered_by__first_name']} ({r['entered_by__username']})",
-                r["n"],
+                who(pk),
+                n,
                 back,
-                f"{back / r['n']:.0%}" if r["n"] else "—",
-                _days(r["wait"]),
+                f"{back / n:.0%}" if n else "—",
+                _days(timedelta(seconds=wait / decided)) if decided else None,
             ]
         )
     names = [f.name for f in Customer._meta.fields if f.editable]
@@ -170,21 +197,12 @@ def quality(f: Filters) -> list[Table]:
         [[_label(Customer, n), c] for n, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c][:10],
         chart=True,
     )
-    reviewers = (
-        decided.values("reviewed_by__username", "reviewed_by__last_name", "reviewed_by__first_name")
-        .annotate(n=Count("pk"), wait=Avg(F("reviewed_at") - F("entered_at")))
-        .order_by("-n")
-    )
     per_reviewer = Table(
         _("Review per reviewer"),
         [_("Reviewer"), _("Decisions"), _("Days to decide (average)")],
         [
-            [
-                f"{r['reviewed_by__last_name']}{r['reviewed_by__first_name']} ({r['reviewed_by__username']})",
-                r["n"],
-                _days(r["wait"]),
-            ]
-            for r in reviewers
+            [who(pk), n, _days(timedelta(seconds=wait / n))]
+            for pk, (n, wait) in sorted(checkers.items(), key=lambda kv: (-kv[1][0], username(kv[0])))
         ],
     )
     pending = Customer.objects.filter(department__in=f.departments, status=Status.PENDING)
@@ -217,27 +235,25 @@ def transactions(f: Filters) -> list[Table]:
         department__in=f.departments, status=TxnStatus.APPROVED, occurred_at__gte=f.start, occurred_at__lt=f.end
     )
     kinds = _choices(Transaction, "kind")
-    # One pass for the monthly, net, product and payment-method tables: grouped by
-    # all four at once (a few thousand groups), added up per table here.
-    groups = (
-        approved.annotate(month=TruncMonth("occurred_at"))
-        .values("month", "kind", "payment_method", "product_id")
-        .annotate(n=Count("*"), total=Sum("amount"))
-        .order_by()
-    )
+    # The monthly, net, product and payment-method tables from the summary the
+    # database keeps per day (`reports.summaries`), added up per table here.
+    groups = TransactionDay.objects.filter(
+        department_id__in=f.departments, day__gte=f.since, day__lte=f.until, n__gt=0
+    ).values_list("day", "kind", "payment_method", "product_id", "n", "total")
     per_month: dict = defaultdict(lambda: [0, Decimal("0")])
     net_per_month: dict = defaultdict(lambda: Decimal("0"))
     per_product: dict = defaultdict(lambda: Decimal("0"))
     per_method: dict = defaultdict(lambda: [0, Decimal("0")])
-    for g in groups:
-        signed = -g["total"] if g["kind"] in REVERSING else g["total"]
-        per_month[g["month"], g["kind"]][0] += g["n"]
-        per_month[g["month"], g["kind"]][1] += g["total"]
-        net_per_month[g["month"]] += signed
-        if g["product_id"] is not None:
-            per_product[g["product_id"]] += signed
-        per_method[g["payment_method"]][0] += g["n"]
-        per_method[g["payment_method"]][1] += g["total"]
+    for day, kind, method, product, n, total in groups:
+        month = day.replace(day=1)
+        signed = -total if kind in REVERSING else total
+        per_month[month, kind][0] += n
+        per_month[month, kind][1] += total
+        net_per_month[month] += signed
+        if product:
+            per_product[product] += signed
+        per_method[method][0] += n
+        per_method[method][1] += total
     monthly = Table(_("Per kind and month"), [_("Month"), _("Kind"), _("Count"), _("Amount (¥)")])
     for (month, kind), (n, total) in sorted(per_month.items()):
         monthly.rows.append([_month(month), str(kinds[kind]), n, total])
@@ -247,9 +263,7 @@ def transactions(f: Filters) -> list[Table]:
         [[_month(month), net] for month, net in sorted(net_per_month.items())],
         chart=True,
     )
-    # Grouped by the transactions' own customer column, then the ten names by pk:
-    # no join of every transaction in the range with its customer.
-    top_customers = list(approved.values("customer_id").annotate(net=Sum(_signed())).order_by("-net")[:10])
+    top_customers = _top_customers(f, approved)
     names = Customer.objects.only("archive_no", "name").in_bulk([r["customer_id"] for r in top_customers])
     customers_table = Table(
         _("Top customers by net amount"),
@@ -276,6 +290,40 @@ def transactions(f: Filters) -> list[Table]:
         chart=True,
     )
     return [net_table, monthly, customers_table, products_table, methods_table]
+
+
+TOP = 10
+TOP_CANDIDATES = 500  # customers whose net in the range one query works out
+TOP_ROUNDS = 1  # queries: 2 per round, and 1 more when the walk did not settle
+
+
+def _top_customers(f: Filters, approved) -> list[dict]:
+    """The ten customers of the largest net amount in the range, exactly, without
+    grouping every transaction of the range: a customer's net in any range is at
+    most their purchases and top-ups of all time (`CustomerGross`, kept by the
+    database), so the customers are taken in that order, a few hundred at a time,
+    their net in the range worked out through the customer index — and the walk
+    stops once the tenth best net found is at least the gross of the next customer
+    not yet looked at. A range where it does not settle that fast (a short one,
+    where nets are small beside lifetime figures — and then few transactions to
+    group) is grouped whole, as before."""
+    ranked = CustomerGross.objects.filter(department_id__in=f.departments, gross__gt=0).order_by(
+        "-gross", "customer_id"
+    )
+    found: dict[int, Decimal] = {}
+    for round_ in range(TOP_ROUNDS):
+        chunk = list(
+            ranked.values_list("customer_id", "gross")[round_ * TOP_CANDIDATES : (round_ + 1) * TOP_CANDIDATES]
+        )
+        if chunk:
+            nets = approved.filter(customer_id__in=[pk for pk, _gross in chunk]).values("customer_id")
+            found.update(nets.annotate(net=Sum(_signed())).order_by().values_list("customer_id", "net"))
+        best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        # Nobody not yet looked at has more than this (0: every customer of a positive gross was looked at).
+        unseen_bound = chunk[-1][1] if len(chunk) == TOP_CANDIDATES else Decimal("0")
+        if len(best) == TOP and best[-1][1] >= unseen_bound:
+            return [{"customer_id": pk, "net": net} for pk, net in best]
+    return list(approved.values("customer_id").annotate(net=Sum(_signed())).order_by("-net", "customer_id")[:TOP])
 
 
 def complaints(f: Filters) -> list[Table]:

@@ -8,19 +8,17 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Department
 from audit.models import AccessLog
 from audit.services import access_log_record
 from bulk import spreadsheets
 from core.forms import SupportedDatesMixin
-from reports import queries
+from reports import queries, rights
 
 REPORTS = {
     "customers": gettext_lazy("Customers"),
@@ -34,18 +32,6 @@ BUILDERS = {
     "transactions": queries.transactions,
     "complaints": queries.complaints,
 }
-
-
-def company_wide(user) -> bool:
-    return user.has_role_permission("reports.view_company_reports")
-
-
-def may_see_reports(user) -> bool:
-    if not user.is_authenticated:
-        return False  # the admin's log-in page lists apps for visitors too
-    return company_wide(user) or (
-        user.department_id is not None and user.has_role_permission("customers.view_department_customers")
-    )
 
 
 class FilterForm(SupportedDatesMixin, forms.Form):
@@ -67,7 +53,7 @@ class FilterForm(SupportedDatesMixin, forms.Form):
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, queries.Filters]:
     user = request.user
-    departments = Department.objects.all() if company_wide(user) else Department.objects.filter(pk=user.department_id)
+    departments = rights.report_departments(user)
     today = timezone.localdate()
     initial = {"since": today.replace(day=1) - timedelta(days=365), "until": today}
     data = {**{k: v.isoformat() for k, v in initial.items()}, **request.GET.dict()}
@@ -79,8 +65,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, queries.Filters]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    if not may_see_reports(request.user):
-        raise PermissionDenied
+    rights.require_reports(request.user)
     return render(
         request,
         "admin/reports/index.html",
@@ -91,8 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, name: str) -> HttpResponse:
     if name not in REPORTS:
         raise Http404
-    if not may_see_reports(request.user):
-        raise PermissionDenied
+    rights.require_reports(request.user)
     form, filters = _filters(request)
     tables = BUILDERS[name](filters)
     export = request.GET.get("export")

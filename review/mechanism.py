@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.reasons import Reason
 from review.models import EDITABLE_BY_MAKER, Decision, ReviewDecision, ReviewStatus
 from review.policies import ReviewPolicy
 
@@ -85,7 +86,7 @@ def review_submit(*, policy: ReviewPolicy, obj, actor):
     if hasattr(obj, "second_reviewed_by"):
         obj.second_reviewed_by = obj.second_reviewed_at = None
     policy.on_submitted(obj, actor=actor)
-    policy.save(obj, actor=actor, reason=_("Submitted for review"))
+    policy.save(obj, actor=actor, reason=Reason.SUBMITTED)
     return obj
 
 
@@ -122,12 +123,12 @@ def review_approve(*, policy: ReviewPolicy, obj, actor, version: int):
         obj.reviewed_by, obj.reviewed_at = actor, now
     if policy.needs_second_approval(obj) and obj.second_reviewed_by_id is None:
         _record(obj, actor=actor, decision=Decision.FIRST_APPROVED)
-        policy.save(obj, actor=actor, reason=_("First approval; waits for a second"))
+        policy.save(obj, actor=actor, reason=Reason.FIRST_APPROVED)
         return obj
     obj.status = APPROVED
     policy.on_approved(obj, actor=actor, now=now)
     _record(obj, actor=actor, decision=Decision.APPROVED)
-    policy.save(obj, actor=actor, reason=_("Approved"))
+    policy.save(obj, actor=actor, reason=Reason.APPROVED)
     return obj
 
 
@@ -148,7 +149,7 @@ def review_return(*, policy: ReviewPolicy, obj, actor, version: int, field_reaso
         obj.second_reviewed_by = obj.second_reviewed_at = None
     _record(obj, actor=actor, decision=Decision.RETURNED, note=note, field_reasons=reasons)
     summary = note or "; ".join(reasons.values())
-    policy.save(obj, actor=actor, reason=_("Returned: %(reason)s") % {"reason": summary[:200]})
+    policy.save(obj, actor=actor, reason=Reason.RETURNED, note=summary[:200])
     return obj
 
 

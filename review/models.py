@@ -16,8 +16,10 @@ Adding review to a new model (say an archive request) takes a few lines:
    what approving applies — and `register()` an instance from the app's
    `AppConfig.ready()` (or the policy module the services import).
 3. The services call `review.mechanism.review_submit / review_approve /
-   review_return` with that policy; the queue (`/review/`) lists the model's
-   pending rows from the policy's `queue()` and `summary()`.
+   review_return` with that policy.
+4. A `review.pages.ReviewPages` subclass, registered the same way, gives the
+   model's section of the queue (`/review/`: the policy's `queue()` rendered by
+   its `queue_template`) and, with a `url_prefix`, its decision URLs there.
 
 `review` never imports the apps that plug into it: they import it."""
 

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from review.models import ReviewStatus
 
 
@@ -52,11 +54,9 @@ class ReviewPolicy:
     def on_approved(self, obj, *, actor, now) -> None:
         """Called inside the transaction, before the approved object is saved."""
 
-    def save(self, obj, *, actor, reason: str) -> None:
-        obj._history_user = actor
-        obj._change_reason = reason
-        obj.full_clean()
-        obj.save()
+    def save(self, obj, *, actor, reason: Reason, note: str = "") -> None:
+        """Save a decision or a submission through the one trail helper."""
+        tracked_save(obj, actor=actor, reason=reason, note=note)
 
     def queue_rows(self, rows: list, *, user) -> list:
         """The queue's rows as its template shows them (a policy may add what the

@@ -29,7 +29,13 @@ from django.utils import timezone
 
 from bulk.models import ImportJob, JobStatus
 from customers import services as customer_services
+from customers.models import DuplicatePair
 from interactions import services as interaction_services
+from lifecycle.models import SampleCheck
+from lifecycle.services import archive as archive_services
+from lifecycle.services import destruction as destruction_services
+from lifecycle.services import holds as hold_services
+from lifecycle.services import subject as subject_services
 from submissions.forms import FIELD as FORM_TOKEN
 from tests.factories import CustomerFactory
 from transactions import services as transaction_services
@@ -52,7 +58,7 @@ HOSTILE = [
     "987654321",  # an id that does not exist
 ]
 # Apps whose rows are the business: a refused request changes none of their tables.
-BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "bulk", "vault")
+BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "bulk", "vault", "lifecycle")
 
 
 def _encode(value: str) -> str:
@@ -189,6 +195,38 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
         },
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
+    pair = DuplicatePair.objects.create(first=approved, second=changing, rules=["mobile"], score=0.8)
+    merge = customer_services.merge_propose(
+        actor=manager, survivor=approved, merged=pending, take_from_merged=[], reason="同一客户"
+    )
+    expired = customer_services.customer_approve(
+        actor=reviewer,
+        customer=customer_services.customer_submit(
+            actor=clerk,
+            customer=CustomerFactory(
+                actor=clerk,
+                consent_at=timezone.now() - timedelta(days=2000),
+                retention_until=timezone.localdate() - timedelta(days=1),
+            ),
+        ),
+    )
+    destruction = destruction_services.destruction_request(
+        actor=manager, customer=expired, basis="retention_passed", reason="保存期限已过"
+    )
+    hold = hold_services.legal_hold_place(actor=manager, customer=changing, reason="争议未结")
+    archive_request = archive_services.archive_request_create(actor=clerk, customer=changing, reason="客户已销户")
+    subject_request = subject_services.subject_request_record(
+        actor=clerk, customer=approved, kind="copy", received_on=timezone.localdate()
+    )
+    sample = SampleCheck.objects.create(
+        customer=approved,
+        department=approved.department,
+        period_start=timezone.localdate() - timedelta(days=7),
+        period_end=timezone.localdate(),
+        maker=clerk,
+        checker=manager,
+        reviewer=reviewer,
+    )
     return World(
         people={
             "clerk": clerk,
@@ -210,6 +248,13 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
             "contact": contact.pk,
             "complaint": complaint.pk,
             "job": job.pk,
+            "pair": pair.pk,
+            "merge": merge.pk,
+            "destruction": destruction.pk,
+            "hold": hold.pk,
+            "archive_request": archive_request.pk,
+            "sample": sample.pk,
+            "subject_request": subject_request.pk,
         },
     )
 
@@ -239,6 +284,11 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "customers:change": ({"pk": "change"}, "", ("reviewer",)),
     "customers:change_withdraw": ({"pk": "change"}, "", ("clerk",)),
     "customers:grants": ({}, "", ("manager",)),
+    "customers:duplicates": ({}, "", ("manager",)),
+    "customers:duplicate_dismiss": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge_propose": ({"pk": "pair"}, "", ("manager",)),
+    "customers:merge": ({"pk": "merge"}, "", ("reviewer",)),
+    "customers:merge_decide": ({"pk": "merge", "decision": "return"}, "", ("reviewer",)),
     "customers:grant_decide": ({"grant_id": "grant", "decision": "approve"}, "", ("manager",)),
     "review:queue": ({}, "", ("reviewer",)),
     "review:page": ({"pk": "pending"}, "", ("reviewer",)),
@@ -273,6 +323,26 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "bulk:job_discard": ({"pk": "job"}, "", ("clerk",)),
     "bulk:job_report": ({"pk": "job"}, "", ("clerk",)),
     "bulk:export": ({"what": "customers", "file_format": "csv"}, "", ("clerk",)),
+    "lifecycle:queue": ({}, "", ("manager", "security")),
+    "lifecycle:destruction": ({"pk": "destruction"}, "", ("security",)),
+    "lifecycle:destruction_decide": ({"pk": "destruction", "decision": "refuse"}, "", ("security",)),
+    "lifecycle:destruction_request": ({"pk": "approved"}, "", ("manager",)),
+    "lifecycle:hold_create": ({"pk": "approved"}, "", ("manager",)),
+    "lifecycle:hold_lift": ({"pk": "hold"}, "", ("manager",)),
+    "lifecycle:archives": ({}, "", ("reviewer",)),
+    "lifecycle:archive": ({"pk": "archive_request"}, "", ("reviewer",)),
+    "lifecycle:archive_decide": ({"pk": "archive_request", "decision": "return"}, "", ("reviewer",)),
+    "lifecycle:archive_request": ({"pk": "approved"}, "", ("clerk",)),
+    "lifecycle:reverify": ({}, "", ("clerk",)),
+    "lifecycle:reverify_export": ({}, "", ("manager",)),
+    "lifecycle:reverify_confirm": ({"pk": "approved"}, "", ("clerk",)),
+    "lifecycle:samples": ({}, "", ("reviewer",)),
+    "lifecycle:sample": ({"pk": "sample"}, "", ("reviewer",)),
+    "lifecycle:subject_requests": ({}, "", ("manager",)),
+    "lifecycle:subject_request": ({"pk": "subject_request"}, "", ("clerk",)),
+    "lifecycle:subject_request_copy": ({"pk": "subject_request"}, "", ("clerk",)),
+    "lifecycle:subject_request_act": ({"pk": "subject_request", "step": "identity"}, "", ("clerk",)),
+    "lifecycle:subject_request_create": ({"pk": "approved"}, "", ("clerk",)),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from crm.env import write_dev_dotenv
+from core.env import write_dev_dotenv
 
 
 def test_an_older_dotenv_gains_the_audit_key_and_keeps_its_other_secrets(tmp_path):

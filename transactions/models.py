@@ -26,7 +26,6 @@ from review.models import Reviewed, ReviewStatus, review_constraints
 from transactions.currencies import validate_currency
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-CENT = Decimal("0.01")
 
 
 def validate_positive_amount(value: Decimal) -> None:

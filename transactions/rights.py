@@ -9,27 +9,20 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Department, User
+from core.visibility import visible_or_404
 from customers.models import Customer
-from customers.rights import may_hold_records, require_maker
+from customers.rights import may_hold_records, open_for_business, require_maker
 from customers.selectors import customers_visible_to
 from review.mechanism import EDITABLE_BY_MAKER
 from transactions import selectors
-from transactions.models import Order, Transaction
-
-
-def _get_or_404(rows: QuerySet, pk):
-    try:
-        return rows.get(pk=int(pk))
-    except (rows.model.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
-        raise Http404 from exc
+from transactions.models import REVERSES, Order, Status, Transaction
 
 
 def transaction_for(user: User, pk) -> Transaction:
-    return _get_or_404(
+    return visible_or_404(
         selectors.transactions_visible_to(user).select_related(
             "customer", "product", "original", "entered_by", "reviewed_by"
         ),
@@ -38,7 +31,25 @@ def transaction_for(user: User, pk) -> Transaction:
 
 
 def order_for(user: User, pk) -> Order:
-    return _get_or_404(selectors.orders_visible_to(user).select_related("customer"), pk)
+    return visible_or_404(selectors.orders_visible_to(user).select_related("customer"), pk)
+
+
+def filter_departments(user: User) -> QuerySet[Department]:
+    """The departments the transaction list may be narrowed to: the user's own,
+    or every one for a user outside any department."""
+    if user.department_id is None:
+        return Department.objects.all()
+    return Department.objects.filter(pk=user.department_id)
+
+
+def may_reverse(user: User, txn: Transaction) -> bool:
+    """An approved purchase or payment is corrected by a reversing entry, made by
+    someone whose role enters transactions and who may hold records."""
+    return reversible(txn) and user.has_role_permission("transactions.add_transaction") and may_hold_records(user)
+
+
+def reversible(txn: Transaction) -> bool:
+    return txn.status == Status.APPROVED and txn.kind in [k for kinds in REVERSES.values() for k in kinds]
 
 
 def may_edit(user: User, txn: Transaction) -> bool:
@@ -59,6 +70,16 @@ def may_move_order(user: User, order: Order) -> bool:
         and user.department_id == order.customer.department_id
         and selectors.orders_visible_to(user).filter(pk=order.pk).exists()
     )
+
+
+def may_enter_for(user: User, customer: Customer) -> bool:
+    """The customer page's buttons for a new transaction, order or contract."""
+    return open_for_business(customer) and user.has_role_permission("transactions.add_transaction")
+
+
+def may_move_orders(user: User) -> bool:
+    """The customer page's order buttons; `may_move_order` decides each move."""
+    return user.has_role_permission("transactions.change_order")
 
 
 # What the services call: each raises, so nothing is written by the wrong person.

@@ -11,9 +11,19 @@ from decimal import Decimal
 from django.db.models import Case, F, QuerySet, Sum, Value, When, Window
 
 from accounts.models import User
+from core.pagination import CappedPaginator
 from customers.models import Customer
 from customers.selectors import visible_with_customer
-from transactions.models import REVERSING, Contract, Kind, Order, Status, Transaction
+from transactions.models import (
+    ORDER_MOVE_VERBS,
+    ORDER_MOVES,
+    REVERSING,
+    Contract,
+    Kind,
+    Order,
+    Status,
+    Transaction,
+)
 from transactions.review import TRANSACTION_REVIEW
 
 
@@ -125,15 +135,9 @@ class Business:
     totals: Totals
     orders: list
     contracts: list
-    may_enter: bool
-    may_move: bool
 
 
-def customer_business(*, user: User, customer: Customer, page_number) -> Business:
-    from core.pagination import CappedPaginator
-    from customers.models import Status as CustomerStatus
-    from transactions.models import ORDER_MOVE_VERBS, ORDER_MOVES
-
+def customer_business(*, customer: Customer, page_number) -> Business:
     orders = list(customer.orders.order_by("-created_at", "-id")[:20])
     for order in orders:
         order.moves = [(to, ORDER_MOVE_VERBS[to]) for to in ORDER_MOVES[order.status]]
@@ -142,7 +146,4 @@ def customer_business(*, user: User, customer: Customer, page_number) -> Busines
         totals=customer_totals(customer=customer),
         orders=orders,
         contracts=list(customer.contracts.all()[:20]),
-        may_enter=customer.status == CustomerStatus.APPROVED
-        and user.has_role_permission("transactions.add_transaction"),
-        may_move=user.has_role_permission("transactions.change_order"),
     )

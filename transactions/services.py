@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import Customer
-from customers.models import Status as CustomerStatus
+from customers.rights import require_open_for_business
 from review.mechanism import maker_locked, review_approve, review_return, review_submit
 from transactions import rights
 from transactions.models import ORDER_MOVES, Contract, Order, OrderStatus, Status, Transaction
@@ -34,19 +36,10 @@ ENTRY_FIELDS = (
 )
 
 
-def _save(obj, *, actor: User, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save()
-
-
 def _customer_open_for_business(customer: Customer) -> None:
-    if customer.status != CustomerStatus.APPROVED:
-        raise ValidationError(
-            _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
-            % {"archive_no": customer.archive_no, "status": customer.get_status_display()},
-            code="customer_not_approved",
-        )
+    require_open_for_business(
+        customer, _("%(archive_no)s is %(status)s: business is recorded only for approved customers.")
+    )
 
 
 @transaction.atomic
@@ -60,9 +53,7 @@ def transaction_create(*, actor: User, customer: Customer, fields: Mapping[str, 
     txn = Transaction(
         **fields, customer=customer, department_id=customer.department_id, entered_by=actor, status=Status.DRAFT
     )
-    txn.full_clean()
-    reversal_check(txn)
-    _save(txn, actor=actor, reason=_("Entered"))
+    tracked_save(txn, actor=actor, reason=Reason.ENTERED, also_check=reversal_check)
     return txn
 
 
@@ -76,9 +67,7 @@ def transaction_update(*, actor: User, txn: Transaction, fields: Mapping[str, An
             raise ValidationError(_("Unknown fields: %(names)s.") % {"names": name})
         setattr(txn, name, value)
     txn.version += 1
-    txn.full_clean()
-    reversal_check(txn)
-    _save(txn, actor=actor, reason=_("Corrected"))
+    tracked_save(txn, actor=actor, reason=Reason.CORRECTED, also_check=reversal_check)
     return txn
 
 
@@ -120,8 +109,7 @@ def order_create(*, actor: User, customer: Customer, order_no: str, note: str = 
     rights.require_maker_for(actor, "transactions.add_order", _("Only clerks create orders."), customer)
     _customer_open_for_business(customer)
     order = Order(customer=customer, order_no=order_no, note=note, created_by=actor)
-    order.full_clean()
-    _save(order, actor=actor, reason=_("Created"))
+    tracked_save(order, actor=actor, reason=Reason.CREATED)
     return order
 
 
@@ -144,10 +132,10 @@ def order_move(*, actor: User, order: Order, to: str) -> Order:
             },
             code="illegal_move",
         )
-    before = order.get_status_display()
+    before = order.status
     order.status = to
     order.status_changed_at = timezone.now()
-    _save(order, actor=actor, reason=f"{before} → {order.get_status_display()}")
+    tracked_save(order, actor=actor, reason=Reason.MOVED, data={"old": before, "new": to})
     return order
 
 
@@ -156,6 +144,5 @@ def contract_create(*, actor: User, customer: Customer, fields: Mapping[str, Any
     rights.require_maker_for(actor, "transactions.add_contract", _("Only clerks record contracts."), customer)
     _customer_open_for_business(customer)
     contract = Contract(**fields, customer=customer, created_by=actor)
-    contract.full_clean()
-    _save(contract, actor=actor, reason=_("Recorded"))
+    tracked_save(contract, actor=actor, reason=Reason.RECORDED)
     return contract

@@ -1,8 +1,10 @@
 """Database triggers that keep an approved transaction exactly as it was approved:
 no UPDATE of any column — its figures, its status (so approved → draft → edit →
 approved is impossible), its version, its maker and checker and their times — no
-DELETE, and on PostgreSQL no TRUNCATE. One place for the SQL: the migrations install
-it; the test suite's flush lifts and restores it."""
+DELETE, and on PostgreSQL no TRUNCATE. One exception: once its customer is destroyed
+(lifecycle.shredding), the free-text `note` may be emptied — the figures stay.
+One place for the SQL: the migrations install it; the test suite's flush lifts and
+restores it."""
 
 TABLE = "transactions_transaction"
 # Every column but the id. A column added to the model later is added here in the
@@ -30,8 +32,28 @@ PROTECTED = (
     "created_at",
 )
 
-_changed_pg = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in PROTECTED)
-_changed_sqlite = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in PROTECTED)
+# One move is allowed (issue 19, a reviewed merge): to the customer its former
+# customer was merged into, once that record is a `merged` tombstone pointing there.
+_MOVED_BY_MERGE = (
+    "EXISTS (SELECT 1 FROM customers_customer merged WHERE merged.id = OLD.customer_id "
+    "AND merged.status = 'merged' AND merged.merged_into_id = NEW.customer_id)"
+)
+# A personal value a note might hold is erased when the customer is destroyed: the
+# note may become empty then, and only then (the customer row is marked destroyed
+# first, in the same transaction).
+ERASABLE = "note"
+_DESTROYED = "(SELECT status FROM customers_customer WHERE id = OLD.customer_id) = 'destroyed'"
+_FIXED = [c for c in PROTECTED if c not in ("customer_id", ERASABLE)]
+_changed_pg = " OR ".join(
+    [f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS DISTINCT FROM OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+    + [f"(NEW.{ERASABLE} IS DISTINCT FROM OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"]
+)
+_changed_sqlite = " OR ".join(
+    [f"NEW.{c} IS NOT OLD.{c}" for c in _FIXED]
+    + [f"(NEW.customer_id IS NOT OLD.customer_id AND NOT {_MOVED_BY_MERGE})"]
+    + [f"(NEW.{ERASABLE} IS NOT OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"]
+)
 
 POSTGRES_INSTALL = [
     f"""

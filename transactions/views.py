@@ -6,29 +6,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Department
 from core.feedback import error_messages, form_error, said_already_submitted
-from core.pagination import CappedPaginator
-from customers.models import Customer
-from customers.rights import may_hold_records
-from customers.selectors import customers_visible_to
+from core.pagination import KeysFirstPaginator
+from customers.rights import customer_for
 from review.mechanism import decisions_of, latest_return
 from transactions import rights, selectors, services
 from transactions.forms import ContractForm, OrderForm, TransactionFilterForm, TransactionForm
-from transactions.models import REVERSES, Kind, Status, Transaction
-
-
-def _customer(request: HttpRequest, pk) -> Customer:
-    try:
-        return customers_visible_to(request.user).select_related("department").get(pk=int(pk))
-    except (Customer.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
-        raise Http404 from exc
+from transactions.models import REVERSES, Kind, Transaction
 
 
 def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
@@ -37,12 +27,7 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 
 @login_required
 def transaction_list(request: HttpRequest) -> HttpResponse:
-    departments = (
-        Department.objects.all()
-        if request.user.department_id is None
-        else Department.objects.filter(pk=request.user.department_id)
-    )
-    form = TransactionFilterForm(request.GET or None, departments=departments)
+    form = TransactionFilterForm(request.GET or None, departments=rights.filter_departments(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.transaction_list(
         user=request.user,
@@ -52,7 +37,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    page = CappedPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(rows, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -62,7 +47,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transaction_create(request: HttpRequest) -> HttpResponse:
-    customer = _customer(request, request.GET.get("customer"))
+    customer = customer_for(request.user, request.GET.get("customer"))
     initial = {
         "currency": "CNY",
         "kind": Kind.PURCHASE,
@@ -158,7 +143,6 @@ def transaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     deciding = selectors.transaction_queue(user=request.user).filter(pk=txn.pk).exists()
-    reversible = txn.status == Status.APPROVED and txn.kind in [k for kinds in REVERSES.values() for k in kinds]
     return render(
         request,
         "transactions/transaction_detail.html",
@@ -166,10 +150,8 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "txn": txn,
             "customer": txn.customer,
             "reversals": txn.reversals.select_related("entered_by").order_by("occurred_at", "id"),
-            "left": services.left_to_reverse(txn) if reversible else None,
-            "may_reverse": reversible
-            and request.user.has_role_permission("transactions.add_transaction")
-            and may_hold_records(request.user),
+            "left": services.left_to_reverse(txn) if rights.reversible(txn) else None,
+            "may_reverse": rights.may_reverse(request.user, txn),
             "deciding": deciding,
             "may_edit": rights.may_edit(request.user, txn),
             "decisions": decisions_of(txn)[:20],
@@ -230,7 +212,7 @@ def transaction_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    customer = _customer(request, request.GET.get("customer"))
+    customer = customer_for(request.user, request.GET.get("customer"))
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +249,7 @@ def order_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contract_create(request: HttpRequest) -> HttpResponse:
-    customer = _customer(request, request.GET.get("customer"))
+    customer = customer_for(request.user, request.GET.get("customer"))
     form = ContractForm(request.POST or None, initial={"currency": "CNY"})
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,6 +21,7 @@ import uuid
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from core.errors import StoredValueUnreadable
 from vault.keys import keyring
 from vault.models import DataKey
 
@@ -33,7 +34,7 @@ TOKEN_PREFIX = "v1:"  # noqa: S105 — a format marker, not a secret
 NONCE_BYTES = 12
 
 
-class VaultError(Exception):
+class VaultError(StoredValueUnreadable):
     """A value or key cannot be decrypted or encrypted. Never carries plaintext."""
 
 
@@ -49,6 +50,16 @@ class MasterKeyUnavailable(VaultError):
     def __init__(self, message: str, *, master_key_id: str) -> None:
         super().__init__(message)
         self.master_key_id = master_key_id
+
+    def log_line(self, path: str) -> tuple:
+        return (
+            "Master key %r is unavailable (%s) on %s. Put the key with that id back into "
+            "CRM_FIELD_KEYS (it may follow newer keys) and restart; then `manage.py rotate_keys` "
+            "re-wraps every data key under the newest one.",
+            self.master_key_id,
+            self,
+            path,
+        )
 
 
 def _wrap_aad(data_key_id: uuid.UUID, master_key_id: str) -> bytes:

@@ -4,7 +4,26 @@ these only say how a masked value looks."""
 
 from __future__ import annotations
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 MASK = "*"
+# The S3 fields (SPEC §2), by name wherever a record, form or request carries
+# them: always masked, for every viewer; the full value only through a logged
+# reveal, one field at a time. Named once: everything that treats them apart
+# imports this.
+ALWAYS_MASKED = ("id_number", "bank_account")
+
+
+class RevealBasis(models.TextChoices):
+    """On what ground a viewer reveals an always-masked value (stored in the
+    access log's detail as the code; the label stands for a purpose nobody typed)."""
+
+    GRANT = "grant", _("Live access grant")
+    REVIEW = "review", _("Review against the original documents")
+    MANAGER = "manager", _("Manager of the department")
+
+
 # At most this share of a sensitive number is shown, and at most the first three
 # and last four characters: 18 characters show 7 (`110***********1234`, as the
 # resident-ID convention has it), a 9-character passport 3 (`E******78`), a

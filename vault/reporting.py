@@ -1,7 +1,9 @@
 from django.views.debug import SafeExceptionReporterFilter
 
+from vault.masking import ALWAYS_MASKED
+
 # Request fields whose values never appear in an error report.
-SENSITIVE_POST_FIELDS = {"id_number", "bank_account", "password", "password1", "password2"}
+SENSITIVE_POST_FIELDS = {*ALWAYS_MASKED, "password", "password1", "password2"}
 
 
 class SensitiveValueFilter(SafeExceptionReporterFilter):

@@ -3,7 +3,7 @@ production database has them without running any command."""
 
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 
 # Frozen here on purpose: later changes to the roles come as new migrations.
 ROLE_PERMISSIONS = {

@@ -3,7 +3,7 @@ the security officer's right to read it."""
 
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 from audit import triggers
 
 ROLE_PERMISSIONS = {

@@ -144,6 +144,8 @@ class Seeder(BusinessRows):
                     if self.tables.customer_writer.postgres:
                         with connections["default"].cursor() as cursor:
                             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                            # The report summaries are rebuilt at the end (tables.finish), not row by row.
+                            cursor.execute("SET LOCAL reports.summaries_paused TO 'on'")
                     self._write(first, rows)
                 if progress:
                     progress(len(rows))

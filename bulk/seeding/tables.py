@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from operator import itemgetter
 
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, models
 from django.utils.translation import gettext as _
@@ -136,7 +138,10 @@ SEEDED_MODELS = (
 
 def finish() -> None:
     """Sequences past every id written (they already are: ids came from them;
-    this is the belt to those braces), and fresh planner statistics."""
+    this is the belt to those braces), the report summaries recomputed (their
+    triggers kept them while the rows went in: the belt again), and fresh planner
+    statistics."""
+    call_command("rebuild_report_summaries", verbosity=0, stdout=io.StringIO())
     connection = connections["default"]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [m for m in SEEDED_MODELS if m is not DataKey]):

@@ -3,7 +3,7 @@ their per-object rights (new customers get them from customer_create)."""
 
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 
 ROLE_PERMISSIONS = {
     "clerk": ["customers.request_grant", "customers.view_accessgrant"],

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 
 
 def forwards(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 
 
 def grant(apps, schema_editor):

@@ -9,9 +9,7 @@ from customers.models.customer import (
     ArchiveSequence,
     CreditStatus,
     Customer,
-    CustomerGroupObjectPermission,
     CustomerNature,
-    CustomerUserObjectPermission,
     Education,
     EnterpriseNature,
     Gender,
@@ -26,7 +24,10 @@ from customers.models.customer import (
     Tier,
     age_on,
 )
+from customers.models.duplicate import DuplicateDismissal, DuplicatePair
 from customers.models.grant import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, GrantStatus
+from customers.models.merge import MergeRequest
+from customers.models.permissions import CustomerGroupObjectPermission, CustomerUserObjectPermission
 
 __all__ = [
     "DEFAULT_GRANT_HOURS",
@@ -44,6 +45,8 @@ __all__ = [
     "CustomerGroupObjectPermission",
     "CustomerNature",
     "CustomerUserObjectPermission",
+    "DuplicateDismissal",
+    "DuplicatePair",
     "Education",
     "EnterpriseNature",
     "Gender",
@@ -53,6 +56,7 @@ __all__ = [
     "Kind",
     "LifecycleStage",
     "MaritalStatus",
+    "MergeRequest",
     "SourceChannel",
     "Status",
     "Tag",

@@ -123,4 +123,5 @@ Status = review_statuses(
     "Status",
     ARCHIVED=("archived", _("Archived")),
     DESTROYED=("destroyed", _("Destroyed")),
+    MERGED=("merged", _("Merged into another record")),
 )

@@ -17,14 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from customers import validators as v
+from customers.matching import fill_match_keys
 from customers.models.choices import (
     CreditStatus,
     CustomerNature,
@@ -42,6 +43,7 @@ from customers.models.choices import (
 )
 from review.models import ReviewedTwice, review_constraints, status_field
 from vault.fields import BlindIndexField, DataKeyField, EncryptedTextField
+from vault.masking import ALWAYS_MASKED
 
 
 class Tag(models.Model):
@@ -99,11 +101,12 @@ TEXT_FIELDS = (
     "credit_note",
 )
 GUARDIAN_CONSENT_BELOW_AGE = 14
+MATCH_KEYS = ("match_name", "match_pinyin", "match_address")
 
 
 class Customer(ReviewedTwice):
     # Sensitivity of each field (SPEC §2); everything else is S1.
-    S3_FIELDS = ("id_number", "bank_account")
+    S3_FIELDS = ALWAYS_MASKED
     S2_FIELDS = (
         "mobile",
         "phone",
@@ -233,11 +236,25 @@ class Customer(ReviewedTwice):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Duplicate matching (issue 19, customers.matching): keys derived from the values.
+    match_name = models.CharField(_("folded name"), max_length=100, blank=True, editable=False)
+    match_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
+    match_address = models.CharField(_("address key"), max_length=32, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
     # The trail is read by customer (id), by archive number, by who acted and by
     # time; the history table keeps no other index, so each version written costs
     # fewer index updates (100 M history rows is the target scale).
     history = HistoricalRecords(
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", *MATCH_KEYS],
         cascade_delete_history=False,
         no_db_index=["uid", "data_key", "department", "owner", "entered_by", "reviewed_by", "second_reviewed_by"],
     )
@@ -256,6 +273,7 @@ class Customer(ReviewedTwice):
             ("reassign_owner", _("Hand the department's customers to another owner")),
             ("second_approve_customer", _("Give the second approval to the department's key customers")),
             ("tag_customer", _("Add and remove tags of the department's customers")),
+            ("handle_duplicates", _("Dismiss and merge the department's possible duplicates")),
         ]
         indexes = [
             models.Index(fields=["id_number_index"], name="customer_id_number_bidx"),
@@ -301,6 +319,11 @@ class Customer(ReviewedTwice):
             # Reports: approvals and submissions by department over a date range.
             models.Index(fields=["department", "reviewed_at"], name="customer_dept_reviewed_idx"),
             models.Index(fields=["department", "entered_at"], name="customer_dept_entered_idx"),
+            # Duplicate matching (customers.matching): every rule's lookup is an index seek.
+            models.Index(fields=["match_name", "birth_date"], name="customer_match_name_idx"),
+            models.Index(fields=["match_pinyin", "match_address"], name="customer_match_pinyin_idx"),
+            models.Index(fields=["phone", "match_pinyin"], name="customer_phone_idx"),
+            models.Index(Lower("email"), name="customer_email_folded_idx"),
         ]
         constraints = [
             *review_constraints("customer", second=True),
@@ -342,6 +365,7 @@ class Customer(ReviewedTwice):
                 setattr(self, name, normalize(current))
         self.postal_code = v.normalize_code(self.postal_code)
         self.email = v.normalize_email(self.email)
+        fill_match_keys(self)
         # Phone numbers are parsed by phonenumbers on assignment, which already
         # reads full-width digits, spaces, dashes and the +86 / 0086 prefixes.
 
@@ -455,21 +479,3 @@ class Customer(ReviewedTwice):
 
 def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-class CustomerUserObjectPermission(UserObjectPermissionBase):
-    """Per-object rights (django-guardian, direct foreign key: row filtering is a
-    join). Only what is truly per object lives here — the maker's and the owner's
-    rights — so the table grows with owners, never with department × customers."""
-
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a user")
-
-
-class CustomerGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("customer permission of a group")

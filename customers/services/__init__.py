@@ -1,6 +1,7 @@
 """Every write to a customer record and its grants. Views, the admin, imports and
 commands call these; nobody else saves a `Customer` or an `AccessGrant`."""
 
+from customers.proposals import proposed_values
 from customers.services.access import (
     REVEALABLE,
     RevealRefused,
@@ -16,8 +17,8 @@ from customers.services.changes import (
     change_request_return,
     change_request_withdraw,
     may_request_change,
-    proposed_values,
 )
+from customers.services.duplicates import duplicate_dismiss, duplicate_pairs_store
 from customers.services.entry import (
     EDITABLE_BY_MAKER,
     archive_numbers_allocate,
@@ -27,6 +28,7 @@ from customers.services.entry import (
     customer_submit,
     customer_update,
 )
+from customers.services.merge import MERGE_REVIEW, merge_approve, merge_propose, merge_return
 from customers.services.ownership import customer_reassign_owner, object_rights_grant
 from customers.services.tags import customer_tag_add, customer_tag_remove
 
@@ -38,6 +40,12 @@ __all__ = [
     "change_request_create",
     "change_request_return",
     "change_request_withdraw",
+    "duplicate_dismiss",
+    "MERGE_REVIEW",
+    "merge_approve",
+    "merge_propose",
+    "merge_return",
+    "duplicate_pairs_store",
     "may_request_change",
     "proposed_values",
     "customer_reassign_owner",

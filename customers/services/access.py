@@ -7,23 +7,23 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.reasons import Reason
 from audit.services import access_log_record
+from audit.tracked import tracked_save
 from customers import selectors
 from customers.models import MAX_GRANT_HOURS, AccessGrant, Customer, GrantStatus
 from customers.rights import CustomerRights, is_security_officer
+from vault.masking import ALWAYS_MASKED, RevealBasis
 
-REVEALABLE = ("id_number", "bank_account")
-
-
-def _history(grant: AccessGrant, actor: User, reason: str) -> None:
-    grant._history_user = actor
-    grant._change_reason = reason
+# What a reveal may show: the always-masked fields, one at a time.
+REVEALABLE = ALWAYS_MASKED
 
 
 @transaction.atomic
@@ -41,9 +41,7 @@ def grant_request(
     grant = AccessGrant(customer=customer, grantee=actor, purpose=(purpose or "").strip(), hours=hours)
     if not grant.purpose:
         raise ValidationError({"purpose": _("Say why you need the full numbers.")})
-    grant.full_clean()
-    _history(grant, actor, _("Requested"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.REQUESTED)
     access_log_record(
         action=AccessLog.Action.GRANT_REQUESTED,
         actor=actor,
@@ -86,9 +84,7 @@ def _decide(grant: AccessGrant, *, actor: User, approve: bool, note: str, reques
     grant.decided_by, grant.decided_at, grant.decision_note = actor, now, (note or "").strip()[:200]
     if approve:
         grant.expires_at = now + timedelta(hours=grant.hours)
-    grant.full_clean()
-    _history(grant, actor, _("Approved") if approve else _("Refused"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.APPROVED if approve else Reason.REFUSED)
     access_log_record(
         action=AccessLog.Action.GRANT_APPROVED if approve else AccessLog.Action.GRANT_REFUSED,
         actor=actor,
@@ -120,8 +116,7 @@ def grant_revoke(*, actor: User, grant: AccessGrant, request=None) -> AccessGran
     if not grant.is_live:
         raise ValidationError(_("This grant is not in force."))
     grant.status, grant.revoked_by, grant.revoked_at = GrantStatus.REVOKED, actor, timezone.now()
-    _history(grant, actor, _("Revoked"))
-    grant.save()
+    tracked_save(grant, actor=actor, reason=Reason.REVOKED)
     access_log_record(
         action=AccessLog.Action.GRANT_REVOKED,
         actor=actor,
@@ -143,7 +138,7 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
         raise ValidationError(_("Only ID and bank numbers are revealed."))
     basis = CustomerRights(actor).reveal_basis(customer)
     stated = (purpose or "").strip()
-    if basis is None or (basis[0] == "manager" and not stated):
+    if basis is None or (basis[0] == RevealBasis.MANAGER and not stated):
         access_log_record(
             action=AccessLog.Action.REVEAL_REFUSED,
             actor=actor,
@@ -157,6 +152,9 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
             raise RevealRefused(_("You have no live grant for this customer. Ask a manager for one."))
         raise RevealRefused(_("Say why you need the full number: the purpose goes into the access log."))
     kind, default_purpose = basis
+    # A reviewer's purpose goes unsaid: the log keeps the basis (a code) and shows
+    # its label in the reader's language, not a sentence in the reviewer's.
+    logged_purpose = stated or ("" if kind == RevealBasis.REVIEW else default_purpose)
     with transaction.atomic():
         value = getattr(Customer.objects.select_related("data_key").get(pk=customer.pk), field)
         access_log_record(
@@ -165,8 +163,8 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str
             request=request,
             customer=customer,
             field=field,
-            purpose=stated or default_purpose,
-            detail={"basis": kind},
+            purpose=logged_purpose,
+            detail={"basis": str(kind)},
         )
     return value
 
@@ -181,3 +179,26 @@ __all__ = [
     "grant_request",
     "grant_revoke",
 ]
+
+
+def grants_end_for_user(user: User, *, actor: User | None, reasons: list[str], now) -> int:
+    """Revoke `user`'s live grants and withdraw their open requests (their role,
+    department or account changed: `accounts.services.user_rights_end`)."""
+    # Row lock: the race is a manager approving a request while the grantee's role changes.
+    grants = list(
+        AccessGrant.objects.select_for_update()
+        .filter(grantee=user)
+        .filter(Q(status=GrantStatus.REQUESTED) | Q(status=GrantStatus.APPROVED, expires_at__gt=now))
+        .order_by("pk")
+    )
+    for grant in grants:
+        grant.status, grant.revoked_at = GrantStatus.REVOKED, now
+        grant.revoked_by = actor if actor is not None and actor.pk != user.pk else None
+        tracked_save(
+            grant,
+            actor=actor,
+            reason=Reason.RIGHTS_ENDED,
+            data={"why": reasons},
+            update_fields=["status", "revoked_at", "revoked_by"],
+        )
+    return len(grants)

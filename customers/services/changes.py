@@ -14,36 +14,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status, Tag
 from customers.presentation import FORM_AND_DETAIL_FIELDS
+from customers.proposals import TAGS, serialise
 from customers.review import CHANGE_REVIEW
 from customers.rights import CustomerRights
 from review.mechanism import review_approve, review_return
 
 CHANGEABLE_FIELDS = tuple(sorted(FORM_AND_DETAIL_FIELDS - {"tags"}))
-TAGS = "tags"
-
-
-def _serialise(customer: Customer, name: str) -> str:
-    if name in Customer.S3_FIELDS:
-        return str(getattr(customer, name) or "")
-    return Customer._meta.get_field(name).value_to_string(customer)
-
-
-def _deserialise(name: str, text: str) -> Any:
-    field = Customer._meta.get_field(name)
-    if name in Customer.S3_FIELDS:
-        return text
-    if text in ("", "None") and field.null:
-        return None
-    return field.to_python(text)
 
 
 def may_request_change(actor: User, customer: Customer) -> bool:
-    """Maker or owner of an approved record, holding the right to change records."""
-    return (
-        customer.status == Status.APPROVED
-        and actor.has_role_permission("customers.change_customer")
-        and CustomerRights(actor).holds_record(customer)
-    )
+    return CustomerRights(actor).may_request_change(customer)
 
 
 @transaction.atomic
@@ -76,8 +56,8 @@ def change_request_create(
             raise ValidationError(_("Unknown fields: %(names)s.") % {"names": name})
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["archive_no"])
-    changed = [name for name in CHANGEABLE_FIELDS if _serialise(candidate, name) != _serialise(current, name)]
-    proposal = {name: _serialise(candidate, name) for name in changed}
+    changed = [name for name in CHANGEABLE_FIELDS if serialise(candidate, name) != serialise(current, name)]
+    proposal = {name: serialise(candidate, name) for name in changed}
     if tags is not None:
         new_tags = sorted(tag.name for tag in tags)
         if new_tags != sorted(current.tags.values_list("name", flat=True)):
@@ -98,47 +78,6 @@ def change_request_create(
             )
     except IntegrityError as exc:  # the partial unique constraint: one pending change per customer
         raise ValidationError(_("A change of this customer already waits for review."), code="pending") from exc
-
-
-def proposed_values(change: ChangeRequest) -> dict[str, Any]:
-    """The proposal as Python values, by field name (`tags`: a list of names)."""
-    raw = json.loads(str(change.proposal))
-    return {name: (text if name == TAGS else _deserialise(name, text)) for name, text in raw.items()}
-
-
-def change_request_apply(change: ChangeRequest, *, actor: User) -> Customer:
-    """Write an approved proposal into its customer. Called by the review mechanism
-    inside the approving transaction, so the change and the decision land together."""
-    customer = Customer.objects.select_for_update().get(pk=change.customer_id)
-    if customer.status != Status.APPROVED:
-        raise ValidationError(
-            _("The customer is %(status)s now; this change can no longer be applied. Return it.")
-            % {"status": customer.get_status_display()},
-            code="closed",
-        )
-    if customer.version != change.base_version:
-        raise ValidationError(
-            _("The customer changed after this request was made; return it so that it is made again."),
-            code="stale",
-        )
-    values = proposed_values(change)
-    tags = values.pop(TAGS, None)
-    for name, value in values.items():
-        setattr(customer, name, value)
-    customer.version += 1
-    customer.full_clean(exclude=["archive_no"])
-    checkers = [u.display_name for u in (change.reviewed_by, actor) if u is not None]
-    customer._history_user = actor
-    customer._change_reason = _("Change %(number)s requested by %(maker)s, approved by %(checkers)s: %(reason)s") % {
-        "number": change.number,
-        "maker": change.entered_by.display_name,
-        "checkers": "、".join(dict.fromkeys(checkers)),
-        "reason": change.reason,
-    }
-    customer.save()
-    if tags is not None:
-        customer.tags.set(Tag.objects.filter(name__in=tags))
-    return customer
 
 
 def change_request_approve(*, actor: User, change: ChangeRequest) -> ChangeRequest:

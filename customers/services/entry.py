@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers.models import ArchiveSequence, Customer, Status, Tag
 from customers.review import CUSTOMER_REVIEW
 from customers.rights import CustomerRights, require_maker
@@ -37,12 +39,6 @@ def archive_numbers_allocate(*, count: int = 1, on: date | None = None) -> list[
     return [f"KH{year}{n:06d}" for n in range(first, first + count)]
 
 
-def _save(customer: Customer, *, actor: User, reason: str) -> None:
-    customer._history_user = actor
-    customer._change_reason = reason
-    customer.save()
-
-
 @transaction.atomic
 def customer_create(*, actor: User, fields: Mapping[str, Any], tags: Iterable[Tag] = (), reason: str = "") -> Customer:
     """A new draft entered by `actor`, who becomes its maker and owner."""
@@ -54,10 +50,10 @@ def customer_create(*, actor: User, fields: Mapping[str, Any], tags: Iterable[Ta
     customer.department_id = actor.department_id
     customer.entered_by = actor
     customer.status = Status.DRAFT
-    customer.archive_no = "pending"  # replaced below, once the record is known to be valid
-    customer.full_clean(exclude=["archive_no"])
+    # The number's counter row stays locked until this transaction ends; an invalid
+    # record rolls the number back with it.
     (customer.archive_no,) = archive_numbers_allocate()
-    _save(customer, actor=actor, reason=reason or _("Entered"))
+    tracked_save(customer, actor=actor, reason=Reason.ENTERED, note=reason)
     customer.tags.set(tags)
     object_rights_grant(customer=customer)
     return customer
@@ -73,8 +69,7 @@ def customer_update(
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.version += 1
-    customer.full_clean()
-    _save(customer, actor=actor, reason=reason or _("Corrected"))
+    tracked_save(customer, actor=actor, reason=Reason.CORRECTED, note=reason)
     if tags is not None:
         customer.tags.set(tags)
     return customer

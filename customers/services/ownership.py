@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
-from customers.models import Customer
-from customers.rights import CustomerRights
+from audit.reasons import Reason
+from audit.tracked import tracked_save
+from customers.models import Customer, CustomerUserObjectPermission
+from customers.rights import CustomerRights, may_hold_records
 
 MAKER_RIGHTS = ("customers.view_customer", "customers.change_customer")
 OWNER_RIGHTS = ("customers.view_customer",)
@@ -50,7 +52,17 @@ def customer_reassign_owner(*, actor: User, customer: Customer, new_owner: User,
     for perm in OWNER_RIGHTS:
         assign_perm(perm, new_owner, customer)
     customer.owner = new_owner
-    customer._history_user = actor
-    customer._change_reason = reason or _("Owner reassigned")
-    customer.save(update_fields=["owner", "updated_at"])
+    tracked_save(
+        customer, actor=actor, reason=Reason.OWNER_REASSIGNED, note=reason, update_fields=["owner", "updated_at"]
+    )
     return customer
+
+
+def object_rights_end_for_user(user: User, *, actor: User | None = None, reasons: list[str] = (), now=None) -> int:
+    """Remove `user`'s per-object rights on customers they no longer may hold:
+    all of them out of a working role, else those of other departments."""
+    rows = CustomerUserObjectPermission.objects.filter(user=user)
+    if may_hold_records(user):
+        rows = rows.exclude(content_object__department_id=user.department_id)
+    deleted, _rows = rows.delete()
+    return deleted

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
 from customers import validators as v
 from customers.models import Customer, Tag
+from customers.rights import CustomerRights
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def _may_tag(actor: User, customer: Customer) -> None:
-    if not (
-        actor.department_id is not None
-        and actor.department_id == customer.department_id
-        and actor.has_role_permission("customers.tag_customer")
-    ):
-        raise PermissionDenied(_("Only a manager of the customer's department changes its tags."))
-
-
-def _record(customer: Customer, *, actor: User, reason: str) -> None:
-    # The trail keeps the tag change as a row of its own (tags are not a column).
-    customer._history_user = actor
-    customer._change_reason = reason
-    customer.save(update_fields=["updated_at"])
+    CustomerRights(actor).require_tag(customer)
 
 
 @transaction.atomic
@@ -42,7 +33,8 @@ def customer_tag_add(*, actor: User, customer: Customer, name: str) -> Tag:
     if customer.tags.filter(pk=tag.pk).exists():
         raise ValidationError({"tag": _("The customer already has the tag %(tag)s.") % {"tag": tag.name}})
     customer.tags.add(tag)
-    _record(customer, actor=actor, reason=_("Tag added: %(tag)s") % {"tag": tag.name})
+    # The trail keeps the tag change as a version of its own (tags are not a column).
+    tracked_save(customer, actor=actor, reason=Reason.TAG_ADDED, data={"tag": tag.name}, update_fields=["updated_at"])
     return tag
 
 
@@ -53,4 +45,4 @@ def customer_tag_remove(*, actor: User, customer: Customer, name: str) -> None:
     if tag is None:
         raise ValidationError({"tag": _("The customer has no tag %(tag)s.") % {"tag": name}})
     customer.tags.remove(tag)
-    _record(customer, actor=actor, reason=_("Tag removed: %(tag)s") % {"tag": tag.name})
+    tracked_save(customer, actor=actor, reason=Reason.TAG_REMOVED, data={"tag": tag.name}, update_fields=["updated_at"])

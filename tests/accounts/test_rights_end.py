@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from audit.models import AccessLog
+from audit.reasons import decode
 from customers import services
 from customers.models import AccessGrant, CustomerUserObjectPermission, GrantStatus
 from customers.selectors import customers_visible_to
@@ -53,9 +54,7 @@ def test_a_role_change_revokes_live_grants_ends_sessions_and_is_logged(client, c
     asked.refresh_from_db()
     assert live_grant.status == GrantStatus.REVOKED and live_grant.revoked_at is not None
     assert asked.status == GrantStatus.REVOKED
-    assert "role changed" in live_grant.history.first().history_change_reason or "角色" in (
-        live_grant.history.first().history_change_reason
-    )
+    assert decode(live_grant.history.first().history_change_reason) == {"code": "rights_ended", "why": ["role_changed"]}
     assert _logged_out(client)
     entry = _ended(clerk)
     assert entry.detail["grants"] == 2 and entry.detail["reasons"] == ["role_changed"]

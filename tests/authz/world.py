@@ -17,9 +17,14 @@ from audit.models import AccessLog
 from bulk import pipeline
 from bulk.models import ImportJob
 from customers import services as customer_services
-from customers.models import AccessGrant, ChangeRequest, Customer, Tag
+from customers.models import AccessGrant, ChangeRequest, Customer, DuplicatePair, MergeRequest, Tag
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
+from lifecycle.models import ArchiveRequest, DestructionRequest, LegalHold, SampleCheck, SubjectRequest
+from lifecycle.services import archive as archive_services
+from lifecycle.services import destruction as destruction_services
+from lifecycle.services import holds as hold_services
+from lifecycle.services import subject as subject_services
 from tests.factories import CustomerFactory, UserFactory
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Product, Transaction
@@ -56,6 +61,13 @@ class Side:
     history: dict[str, int] = field(default_factory=dict)  # admin model name → a history id of its row
     product: Product | None = None  # the catalogue and the tags are the company's, shared by both sides
     unused_tag: Tag | None = None
+    duplicate_pair: DuplicatePair | None = None  # the approved customer and `changed`, as a sweep stores it
+    merge: MergeRequest | None = None  # `pending` into the approved customer, proposed by the manager
+    destruction: DestructionRequest | None = None  # the manager's, on an approved customer past retention
+    hold: LegalHold | None = None  # the manager's, on `changed`
+    archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
+    sample: SampleCheck | None = None  # a record another reviewer approved, drawn for the reviewer's second check
+    subject_request: SubjectRequest | None = None  # the customer asked for a copy; identity checked
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -186,6 +198,41 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
         live_grant=live_grant,
         import_job=import_job,
         access_log=access_log,
+    )
+    side.duplicate_pair = DuplicatePair.objects.create(first=customer, second=changed, rules=["mobile"], score=0.8)
+    side.merge = customer_services.merge_propose(
+        actor=manager, survivor=customer, merged=pending, take_from_merged=[], reason="同一客户重复录入"
+    )
+    doomed = _approved(
+        clerk,
+        reviewer,
+        n + 5,
+        consent_at=timezone.now() - timedelta(days=2000),
+        retention_until=timezone.localdate() - timedelta(days=1),
+    )
+    side.destruction = destruction_services.destruction_request(
+        actor=manager, customer=doomed, basis="retention_passed", reason="保存期限已过"
+    )
+    side.hold = hold_services.legal_hold_place(actor=manager, customer=changed, reason="争议未结")
+    side.archive_request = archive_services.archive_request_create(actor=clerk, customer=changed, reason="客户已销户")
+    side.subject_request = subject_services.subject_request_identity_checked(
+        actor=clerk,
+        request=subject_services.subject_request_record(
+            actor=clerk, customer=customer, kind="copy", received_on=timezone.localdate()
+        ),
+        method="柜台核验身份证原件",
+    )
+    first_checker = _member(f"first_checker_{n}", "reviewer", department)
+    checked = _approved(clerk, first_checker, n + 6)
+    today = timezone.localdate()
+    side.sample = SampleCheck.objects.create(
+        customer=checked,
+        department=department,
+        period_start=today - timedelta(days=7),
+        period_end=today,
+        maker=clerk,
+        checker=first_checker,
+        reviewer=reviewer,
     )
     for name, obj in {
         "customer": customer,

@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.context_processors import badge
 from core.pagination import CappedPaginator, page_number
 from customers import services
-from customers.models import Customer
+from customers.models import Customer, CustomerUserObjectPermission
 from customers.selectors import customers_visible_to
+from desk.context_processors import badge
 from tests.factories import CustomerFactory, DepartmentFactory, UserFactory
 from transactions.selectors import transactions_visible_to
 
@@ -59,12 +59,34 @@ def test_a_managers_scope_is_a_department_filter_without_the_permission_table(ma
 
 
 @pytest.mark.django_db
-def test_a_clerks_scope_is_their_permission_rows_only(clerk, other_clerk):
+def test_a_clerks_scope_is_what_they_made_or_own_read_from_the_customers_columns(clerk, other_clerk, manager):
     mine = CustomerFactory(actor=clerk)
-    CustomerFactory(actor=other_clerk)
+    given = CustomerFactory(actor=other_clerk)
+    assert list(customers_visible_to(clerk)) == [mine]
+    given = services.customer_submit(actor=other_clerk, customer=given)
+    services.customer_reassign_owner(actor=manager, customer=given, new_owner=clerk)
+    assert set(customers_visible_to(clerk)) == {mine, given}
+    services.customer_reassign_owner(actor=manager, customer=given, new_owner=manager)
     assert list(customers_visible_to(clerk)) == [mine]
     sql = str(customers_visible_to(clerk).query).lower()
-    assert "objectpermission" in sql and " or " not in sql
+    assert "objectpermission" not in sql and "entered_by_id" in sql and "owner_id" in sql
+
+
+@pytest.mark.django_db
+def test_a_clerk_moved_away_and_back_does_not_see_again_what_the_move_ended(clerk, department, other_department):
+    from accounts import services as account_services
+
+    before = CustomerFactory(actor=clerk)
+    account_services.user_move_department(actor=None, user=clerk, department=other_department)
+    account_services.user_move_department(actor=None, user=clerk, department=department)
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    after = CustomerFactory(actor=clerk)
+    # They made both; only the new one still carries a permission row, and that decides.
+    assert list(customers_visible_to(clerk)) == [after]
+    assert before.entered_by_id == clerk.pk
+    assert "objectpermission" in str(customers_visible_to(clerk).query).lower()
+    assert not CustomerUserObjectPermission.objects.filter(user=clerk, content_object=before).exists()
+    assert not transactions_visible_to(clerk).filter(customer=before).exists()
 
 
 @pytest.mark.django_db

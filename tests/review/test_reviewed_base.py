@@ -79,7 +79,7 @@ def test_the_decision_urls_keep_their_paths_and_names():
 
 def test_the_status_lists_extend_the_review_statuses_without_repeating_them():
     assert list(ReviewStatus.values) == ["draft", "pending", "returned", "approved"]
-    assert list(Status.values) == [*ReviewStatus.values, "archived", "destroyed"]
+    assert list(Status.values) == [*ReviewStatus.values, "archived", "destroyed", "merged"]  # merged: issue 19
     assert Status.PENDING.label == ReviewStatus.PENDING.label
     assert list(ChangeStatus.values) == ["pending", "returned", "approved", "withdrawn"]
     assert str(ChangeStatus.APPROVED.label) != str(ReviewStatus.APPROVED.label)  # "Applied"

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from audit.reasons import decode, reason_text
 from review.models import ReviewDecision
 from tests.factories import CustomerFactory, UserFactory
 from transactions import services
@@ -327,7 +328,10 @@ def test_every_legal_order_move_is_made_and_recorded(clerk, approved_customer, s
     moved = services.order_move(actor=clerk, order=order, to=to)
     assert moved.status == to
     record = moved.history.first()
-    assert record.history_user == clerk and record.status == to and "→" in record.history_change_reason
+    assert record.history_user == clerk and record.status == to
+    assert decode(record.history_change_reason) == {"code": "moved", "old": start, "new": to}
+    with translation.override("en"):
+        assert reason_text(record.history_change_reason, model=Order) == f"{start.label} → {to.label}"
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ transactions, orders, contracts and products."""
 
 from django.db import migrations
 
-from accounts.migration_support import grant_role_permissions
+from core.migration_support import grant_role_permissions
 from transactions import triggers
 
 ROLE_PERMISSIONS = {

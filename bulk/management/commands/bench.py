@@ -153,7 +153,8 @@ class Command(BaseCommand):
             empty = tmp / "empty.sqlite3"
             self.stderr.write(f"Generated {rows} rows ({planted}); migrating an empty database …")
             _manage(["migrate", "--no-input", "-v0"], database=empty)
-            _manage(["seed_demo", "--customers", "0"], database=empty)
+            # Production settings (DEBUG off): seed_demo asks for --force before making its demo users.
+            _manage(["seed_demo", "--customers", "0", "--force"], database=empty)
             results = {}
             for part in ("raw", "ours", "peer"):
                 database = tmp / f"{part}.sqlite3"

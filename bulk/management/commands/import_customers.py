@@ -12,6 +12,7 @@ from tqdm import tqdm
 from accounts.models import User
 from bulk import pipeline
 from bulk.models import ImportJob, JobStatus
+from bulk.rights import may_import
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, user: str, check_only: bool, resume: int | None, **options):
         actor = User.objects.filter(username=user).first()
-        if actor is None or not actor.has_role_permission("bulk.add_importjob"):
+        if actor is None or not may_import(actor):
             raise CommandError(f"{user!r} is not a clerk who may import.")
         if resume:
             job = ImportJob.objects.get(pk=resume, owner=actor)

@@ -18,10 +18,11 @@ from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from accounts.models import Department, Role, User
-from crm.env import env_bool
+from core.env import env_bool
 from customers import services
 from customers.models import Customer, Tag, Tier
 from interactions.demo import seed_service
+from lifecycle.demo import seed_lifecycle
 from transactions.demo import seed_business
 
 DEFAULT_PASSWORD = "custodian-demo"  # noqa: S105 — the documented demo password (SPEC §6)
@@ -115,6 +116,11 @@ class Command(BaseCommand):
         )
         service = seed_service(users, rng)
         self.stdout.write("Service: {contacts} contacts, {complaints} complaints, {surveys} surveys.".format(**service))
+        life = seed_lifecycle(users)
+        self.stdout.write(
+            "Lifecycle: {expired} customers past retention, {holds} legal hold, {waiting} destruction waiting for "
+            "security1, {destroyed} destroyed (司马远航: none of its values is left in the database).".format(**life)
+        )
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
 
     def _grants(self, users: dict[str, User]) -> None:

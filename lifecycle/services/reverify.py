@@ -1,0 +1,43 @@
+"""Re-verification of contact details (issue 17 item 1; SPEC §3 `contact_verified_at`)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.reasons import Reason
+from audit.tracked import tracked_save
+from customers.models import Customer
+from lifecycle import rights
+from lifecycle.models import Reverification, ReverifyOutcome
+
+
+@transaction.atomic
+def reverification_record(
+    *, actor: User, customer: Customer, outcome: str, method: str, note: str = ""
+) -> Reverification:
+    """Record a check with the customer. "Unchanged" resets the clock; "changed"
+    leaves it, for the change request that follows resets it when approved."""
+    # Row lock: the race is two staff confirming the same record at once.
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not rights.may_reverify(actor, customer):
+        raise PermissionDenied(_("Only who works on this record confirms its contact details."))
+    now = timezone.now()
+    check = Reverification(
+        customer=customer, outcome=outcome, method=method, note=(note or "").strip(), checked_by=actor, checked_at=now
+    )
+    check.full_clean()
+    check.save()
+    if outcome == ReverifyOutcome.UNCHANGED:
+        customer.contact_verified_at = now
+        tracked_save(
+            customer,
+            actor=actor,
+            reason=Reason.RECORDED,
+            note=f"{check.get_outcome_display()} ({check.get_method_display()})",
+            update_fields=["contact_verified_at", "updated_at"],
+        )
+    return check
