@@ -55,14 +55,14 @@ def _in(client, language: str):
 def test_production_error_pages_are_the_products_in_the_readers_language(
     production, clerk, monkeypatch, language, words
 ):
-    from desk import views
+    from desk import selectors as desk_selectors
 
     client = _in(production, language)
     client.force_login(clerk)
     answers = {404: client.get("/no/such/page/")}
-    monkeypatch.setattr(views.selectors, "my_work_panels", _raise(RuntimeError("boom")))
+    monkeypatch.setattr(desk_selectors, "my_work_panels", _raise(RuntimeError("boom")))
     answers[500] = client.get(reverse("home"))
-    monkeypatch.setattr(views.selectors, "my_work_panels", _raise(PermissionDenied()))
+    monkeypatch.setattr(desk_selectors, "my_work_panels", _raise(PermissionDenied()))
     answers[403] = client.get(reverse("home"))
     answers[400] = client.get(reverse("home"), HTTP_HOST="elsewhere.invalid")
     for status, response in answers.items():
@@ -91,11 +91,11 @@ def _outputs(monkeypatch) -> list[str]:
 
 @pytest.mark.parametrize("debug", [True, False])
 def test_a_server_error_is_logged_once(client, clerk, settings, monkeypatch, debug):
-    from desk import views
+    from desk import selectors as desk_selectors
 
     settings.DEBUG = debug
     client.raise_request_exception = False
-    monkeypatch.setattr(views.selectors, "my_work_panels", _raise(RuntimeError("boom")))
+    monkeypatch.setattr(desk_selectors, "my_work_panels", _raise(RuntimeError("boom")))
     client.force_login(clerk)
     written = _outputs(monkeypatch)
     assert client.get(reverse("home")).status_code == 500

@@ -177,3 +177,21 @@ def test_each_roles_my_work_costs_the_same_queries_as_rows_grow(
     _grow(clerk, reviewer, 12)
     with django_assert_max_num_queries(len(few)):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_security_officer_sees_destruction_requests_to_approve_only_when_some_wait(
+    client, clerk, reviewer, manager, security_officer
+):
+    from lifecycle.models import DestructionBasis
+    from lifecycle.services import destruction
+    from tests.lifecycle.conftest import make_doomed
+
+    assert 'data-testid="security-destructions"' not in _page(client, security_officer)  # no empty slot
+    doomed = make_doomed(clerk=clerk, reviewer=reviewer, manager=manager)
+    request = destruction.destruction_request(
+        actor=manager, customer=doomed.customer, basis=DestructionBasis.RETENTION_PASSED, reason="保存期限已过"
+    )
+    html = _page(client, security_officer)
+    panel = html.split('data-testid="security-destructions"')[1].split("</section>")[0]
+    assert doomed.customer.archive_no in panel and "保存期限已过" in panel
+    assert reverse("lifecycle:destruction", args=[request.pk]) in panel
