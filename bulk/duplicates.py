@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bulk.checking import Checked, RowChecker
 from customers.duplicates import Duplicate, matches_for
 from customers.matching import Keys
+from customers.selectors import customers_visible_to
 
 PEOPLE_PER_QUERY = 100  # rows a candidate query: SQLite nests ORs at most 1,000 deep
 
@@ -101,8 +102,6 @@ def _keys(row: Checked) -> Keys:
 def _openable(viewer, ids: set[int]) -> set[int]:
     if viewer is None or not ids:
         return set()
-    from customers.selectors import customers_visible_to
-
     return set(customers_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 

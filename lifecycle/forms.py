@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import SupportedDatesMixin
+from customers.models import Customer
 from lifecycle.models import (
     ArchiveRequest,
     DestructionBasis,
@@ -52,8 +53,6 @@ class ReverificationForm(forms.ModelForm):
 
 
 def _customer_field_choices() -> list[tuple[str, str]]:
-    from customers.models import Customer
-
     return [
         (f.name, capfirst(f.verbose_name))
         for f in Customer._meta.concrete_fields

@@ -218,7 +218,10 @@ def _erase_import_problems(searched: set[str], tally: Tally) -> None:
 
 
 def _erase_customer_history(customer: Customer, tally: Tally) -> None:
-    fields = erasable_customer_fields()
+    # The history keeps fewer columns than the record (the match keys, for one, are not
+    # tracked): erase those it has.
+    kept = {f.name for f in Customer.history.model._meta.concrete_fields}
+    fields = [f for f in erasable_customer_fields() if f.name in kept]
     blank = {f.attname: _empty(f) for f in fields}
     count = Customer.history.filter(id=customer.pk).update(**blank, history_change_reason=None)
     tally.add(Customer.history.model, count, [*(f.name for f in fields), "history_change_reason"])

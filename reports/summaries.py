@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
+from transactions.models import REVERSING
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -161,8 +163,6 @@ def _returns() -> Summary:
 
 
 def _reversing() -> str:
-    from transactions.models import REVERSING
-
     return ", ".join(f"'{kind}'" for kind in REVERSING)
 
 
