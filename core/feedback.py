@@ -21,3 +21,19 @@ def error_messages(request: HttpRequest, exc: Exception) -> None:
     """Every message of a ValidationError or PermissionDenied, as page messages."""
     for message in getattr(exc, "messages", None) or [str(exc)]:
         messages.error(request, message)
+
+
+def said_already_submitted(request: HttpRequest, obj, *, label: str) -> bool:
+    """After a refused "confirm and submit": if the record now waits for review
+    as the user's own entry, the refusal was a second click (or a second tab)
+    whose first one went through. Say so, instead of "correct the record"."""
+    from django.utils.translation import gettext as _
+
+    now = type(obj).objects.filter(pk=obj.pk).values_list("status", "entered_by_id").first()
+    if now != ("pending", request.user.pk):
+        return False
+    messages.info(
+        request,
+        _("%(label)s was already submitted and waits for review; the second click changed nothing.") % {"label": label},
+    )
+    return True

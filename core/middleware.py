@@ -108,4 +108,7 @@ def _error_page(request, template_name: str, status: int, **context) -> HttpResp
         body = loader.render_to_string(template_name, context, request=request)
     except Exception:  # the error page itself must never fail (a broken database, say)
         body = loader.render_to_string(template_name, context)
-    return HttpResponse(body, status=status)
+    response = HttpResponse(body, status=status)
+    # Logged above, in words that name no value: django.request logs it no second time.
+    response._has_been_logged = True
+    return response

@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import SupportedDatesMixin
+from customers.entry_checks import REQUIRED_FOR_A_CHILD, REQUIRED_FOR_REVIEW, consent_errors
 from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, Customer, Kind, Tag
 from customers.presentation import FIELD_GROUPS, S3_MASKS, applies_to
 from submissions.forms import OnceFormMixin
@@ -19,7 +20,44 @@ NORMALISED_FIELDS = ("id_number", "bank_account", "postal_code", "mobile", "phon
 TYPED_MAX_LENGTH = 64
 
 
-class CustomerForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
+PHONE_FORMATS = {
+    "mobile": _(
+        "Enter a mobile number: 11 digits starting with 1 (e.g. 138 1234 5678), +86 in front allowed; "
+        "a foreign number starts with + and its country code."
+    ),
+    "phone": _(
+        "Enter a phone number with its area code (e.g. 010-6512 3456) or a mobile number; "
+        "a foreign number starts with + and its country code."
+    ),
+}
+
+
+class StepOneChecksMixin(forms.BaseForm):
+    """Says at step 1 what review would refuse: the consent and guardian rules
+    beside their fields (before the one-time token is spent: put it after
+    `OnceFormMixin` among the bases), and which format a phone number takes."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name, messages in consent_errors(self.instance).items():
+            if name in self.fields and not self.has_error(name):
+                for message in messages:
+                    self.add_error(name, message)
+        for name, message in PHONE_FORMATS.items():
+            if self.has_error(name, code="invalid"):
+                self.errors[name] = self.error_class([message])
+
+    def required_marks(self) -> dict[str, str]:
+        """The mark beside each label: "*" for what every entry needs (the
+        consent fields included), "*" with a note for what a child needs."""
+        marks = {name: "*" for name, field in self.fields.items() if field.required}
+        marks.update(dict.fromkeys(REQUIRED_FOR_REVIEW, "*"))
+        marks.update({name: str(_("* under 14")) for name in REQUIRED_FOR_A_CHILD})
+        marks["contact_person"] = str(_("* organizations"))
+        return marks
+
+
+class CustomerForm(OnceFormMixin, StepOneChecksMixin, SupportedDatesMixin, forms.ModelForm):
     """The entry form. Field rules are the model's (`Customer.full_clean`); this
     form only parses what the browser sends, so every way in gets one verdict.
 

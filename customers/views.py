@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,10 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from core.feedback import said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import selectors, services
 from customers.duplicates import duplicates_for_viewer
+from customers.entry_checks import consent_findings
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
 from customers.models import ChangeStatus, Customer, Status, Tag
@@ -30,9 +31,7 @@ from customers.rights import changes as change_rights
 from customers.rights import customer_for, rights_for
 from customers.rights import grants as grant_rights
 from customers.validators import normalize_bank_account, normalize_code
-from interactions.selectors import complaint_queue, follow_ups_due
 from review.mechanism import awaits_second_approval, decisions_of, latest_return
-from transactions.selectors import my_transactions
 from vault import masking
 
 SENSITIVE = masking.ALWAYS_MASKED
@@ -40,21 +39,6 @@ SENSITIVE = masking.ALWAYS_MASKED
 
 def _visible_customer(request: HttpRequest, pk: int) -> Customer:
     return customer_for(request.user, pk, page=True)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    work = selectors.my_work(user=request.user)
-    work["to_correct"] = list(work["to_correct"])
-    work["recent"] = list(work["recent"])
-    work["decisions"] = selectors.latest_decisions(work["to_correct"] + work["recent"])
-    work["transactions"] = list(my_transactions(user=request.user)[:50])
-    work["transaction_decisions"] = selectors.latest_decisions(work["transactions"])
-    work["follow_ups"] = list(follow_ups_due(user=request.user)[:50])
-    work["my_complaints"] = list(complaint_queue(user=request.user).filter(handler=request.user)[:50])
-    work["now"] = timezone.now()
-    work["due_count"] = len(work["follow_ups"]) + len(work["my_complaints"])
-    return render(request, "customers/home.html", work)
 
 
 @login_required
@@ -296,7 +280,7 @@ def customer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "presenter": CustomerPresenter(customer, rights_for(request)),
             "duplicates": duplicates.get(customer.pk, []),
             "openable": openable,
-            "findings": validation_findings(customer),
+            "findings": validation_findings(customer) + consent_findings(customer),
         },
     )
 
@@ -308,6 +292,8 @@ def customer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.customer_submit(actor=request.user, customer=customer)
     except ValidationError as exc:
+        if said_already_submitted(request, customer, label=customer.archive_no):
+            return redirect("home")
         for field, errors in exc.message_dict.items():
             label = customer._meta.get_field(field).verbose_name if field != "__all__" else ""
             for error in errors:

@@ -1,11 +1,13 @@
-"""Pages that compose several domain apps. Thin: each asks the apps' selectors
-for rows and their rights modules for what the viewer may do, then renders."""
+"""Pages that compose several domain apps (the customer page, each role's "my
+work", the manual). Thin: each asks the apps' selectors for rows and their
+rights modules for what the viewer may do, then renders."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from audit.trail import trail_entries
 from customers import selectors
@@ -14,6 +16,8 @@ from customers.models import ChangeStatus, Customer, Tag
 from customers.presentation import CustomerPresenter
 from customers.rights import customer_for, rights_for
 from customers.services import REVEALABLE
+from desk import manual
+from desk import selectors as desk_selectors
 from interactions import rights as interaction_rights
 from interactions.selectors import customer_service, customer_timeline
 from review.mechanism import decisions_of
@@ -72,3 +76,26 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Each role's own "my work" (SPEC §6 `/`): the panels of every role the user holds."""
+    return render(request, "desk/my_work.html", desk_selectors.my_work_panels(user=request.user))
+
+
+@require_safe
+def help_index(request: HttpRequest) -> HttpResponse:
+    """The manual's contents: one page per role, the reader's own roles first.
+    Open to anyone, logged in or not: it holds no record."""
+    mine = request.user.role_names if request.user.is_authenticated else frozenset()
+    pages = sorted(manual.PAGES.values(), key=lambda page: page.role not in mine)
+    return render(request, "desk/help_index.html", {"pages": pages, "mine": mine})
+
+
+@require_safe
+def help_page(request: HttpRequest, role: str) -> HttpResponse:
+    page = manual.PAGES.get(role)
+    if page is None:
+        raise Http404
+    return render(request, page.template, {"page": page, "pages": manual.PAGES.values()})

@@ -63,15 +63,27 @@ class ComplaintForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
         _style(self)
 
 
+# No score is chosen for the clerk: the first line reads "—", and a survey sent
+# without one is refused (a preselected 1 was recorded as "very dissatisfied").
+SCORE_CHOICES = [
+    ("", "—"),
+    (1, _("1 · very dissatisfied")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 · very satisfied")),
+]
+
+
 class FeedbackForm(OnceFormMixin, SupportedDatesMixin, forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ["surveyed_at", "service_quality", "price", "overall", "comment"]
         widgets = {
             "surveyed_at": forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
-            "service_quality": forms.Select(choices=[(n, n) for n in range(1, 6)]),
-            "price": forms.Select(choices=[(n, n) for n in range(1, 6)]),
-            "overall": forms.Select(choices=[(n, n) for n in range(1, 6)]),
+            "service_quality": forms.Select(choices=SCORE_CHOICES),
+            "price": forms.Select(choices=SCORE_CHOICES),
+            "overall": forms.Select(choices=SCORE_CHOICES),
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -125,6 +125,14 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# What a button that moves a complaint there says: a verb, not the state it leads to.
+COMPLAINT_MOVE_VERBS = {
+    ComplaintStatus.OPEN: _("Reopen"),
+    ComplaintStatus.INVESTIGATING: _("Start investigating"),
+    ComplaintStatus.RESOLVED: _("Mark as resolved"),
+    ComplaintStatus.CLOSED: _("Close the complaint"),
+}
+
 # SPEC §3: open → investigating → resolved → closed; reopen (to open) from resolved or closed.
 COMPLAINT_MOVES: dict[str, tuple[str, ...]] = {
     ComplaintStatus.OPEN: (ComplaintStatus.INVESTIGATING,),

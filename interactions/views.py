@@ -17,7 +17,7 @@ from core.parsing import object_id
 from customers.rights import customer_for
 from interactions import rights, selectors, services
 from interactions.forms import ComplaintForm, ComplaintMoveForm, FeedbackForm, InteractionForm
-from interactions.models import ComplaintStatus
+from interactions.models import COMPLAINT_MOVE_VERBS
 
 
 def _create(request: HttpRequest, *, form_class, service, title: str, anchor: str) -> HttpResponse:
@@ -105,7 +105,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "complaint": complaint,
             "customer": complaint.customer,
-            "moves": [(to, ComplaintStatus(to).label) for to in complaint.next_statuses],
+            "moves": [(to, COMPLAINT_MOVE_VERBS[to]) for to in complaint.next_statuses],
             "may_work": rights.may_move_complaint(request.user, complaint),
             "may_assign": rights.may_assign_complaint(request.user, complaint),
             "members": rights.eligible_handlers(department_id=complaint.department_id),

@@ -266,6 +266,8 @@ ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
     "logout": ({}, "", ("anonymous",)),
     "set_language": ({}, "", ("anonymous",)),
     "home": ({}, "", ("clerk",)),
+    "help:index": ({}, "", ("anonymous",)),
+    "help:role": ({"role": "clerk"}, "", ("anonymous",)),
     "audit:access_log": ({}, "", ("security",)),
     "audit:verify": ({}, "", ("security",)),
     "audit:changes": ({}, "", ("security",)),

@@ -91,6 +91,14 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# What a button that moves an order there says: a verb, not the state it leads to.
+ORDER_MOVE_VERBS = {
+    OrderStatus.CONFIRMED: _("Confirm the order"),
+    OrderStatus.SHIPPED: _("Mark as shipped"),
+    OrderStatus.COMPLETED: _("Mark as completed"),
+    OrderStatus.CANCELLED: _("Cancel the order"),
+}
+
 # SPEC §3: pending → confirmed → shipped → completed; cancelled from pending or confirmed.
 ORDER_MOVES: dict[str, tuple[str, ...]] = {
     OrderStatus.PENDING: (OrderStatus.CONFIRMED, OrderStatus.CANCELLED),

@@ -14,7 +14,16 @@ from accounts.models import User
 from core.pagination import CappedPaginator
 from customers.models import Customer
 from customers.selectors import visible_with_customer
-from transactions.models import ORDER_MOVES, REVERSING, Contract, Kind, Order, OrderStatus, Status, Transaction
+from transactions.models import (
+    ORDER_MOVE_VERBS,
+    ORDER_MOVES,
+    REVERSING,
+    Contract,
+    Kind,
+    Order,
+    Status,
+    Transaction,
+)
 from transactions.review import TRANSACTION_REVIEW
 
 
@@ -131,7 +140,7 @@ class Business:
 def customer_business(*, customer: Customer, page_number) -> Business:
     orders = list(customer.orders.order_by("-created_at", "-id")[:20])
     for order in orders:
-        order.moves = [(to, OrderStatus(to).label) for to in ORDER_MOVES[order.status]]
+        order.moves = [(to, ORDER_MOVE_VERBS[to]) for to in ORDER_MOVES[order.status]]
     return Business(
         page=CappedPaginator(customer_transactions(customer=customer), 20).get_page(page_number),
         totals=customer_totals(customer=customer),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import error_messages, form_error
+from core.feedback import error_messages, form_error, said_already_submitted
 from core.pagination import KeysFirstPaginator
 from customers.rights import customer_for
 from review.mechanism import decisions_of, latest_return
@@ -131,6 +131,8 @@ def transaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.transaction_submit(actor=request.user, txn=txn)
     except (ValidationError, PermissionDenied) as exc:
+        if isinstance(exc, ValidationError) and said_already_submitted(request, txn, label=txn.number):
+            return redirect("customers:detail", pk=txn.customer_id)
         error_messages(request, exc)
         return redirect("transactions:detail", pk=txn.pk)
     messages.success(request, _("%(number)s submitted: it now waits for review.") % {"number": txn.number})

@@ -11,6 +11,12 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 BAR, GAP, LABEL, WIDTH = 22, 6, 180, 640
+LABEL_CHARACTERS = 14  # what fits left of the bars at 12 px, Chinese characters included
+
+
+def _short(label: str) -> str:
+    """The label as it fits; a cut one ends in "…" (the whole name is its hover title)."""
+    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
 
 
 def _number(value) -> float | None:
@@ -55,7 +61,7 @@ def bar_chart(table) -> str:
     span = WIDTH - LABEL - 90
     bars = format_html_join(
         "",
-        '<g transform="translate(0,{})"><text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
+        '<g transform="translate(0,{})"><text x="{}" y="{}" text-anchor="end" class="label"><title>{}</title>{}</text>'
         '<rect x="{}" y="0" width="{}" height="{}" class="{}"><title>{}: {}</title></rect>'
         '<text x="{}" y="{}" class="value">{}</text></g>',
         (
@@ -63,7 +69,8 @@ def bar_chart(table) -> str:
                 GAP + i * (BAR + GAP),
                 LABEL - 8,
                 round(BAR * 0.7),
-                label[:14],
+                label,
+                _short(label),
                 LABEL,
                 max(1, round(abs(value) / largest * span)),
                 BAR,

@@ -249,6 +249,18 @@ APP_CASES = [
     Case("logout", gate=OPEN, get=405, post=302, relogin=True),
     Case("set_language", gate=OPEN, get=302, post=302),
     Case("home", get=everyone(200), post=everyone(200)),
+    # The manual holds no record: open to everyone, logged in or not; read-only.
+    Case("help:index", gate=OPEN, get={**everyone(200), ANONYMOUS: 200}, post=405),
+    Case("help:role", gate=OPEN, target=lambda s: {"role": "clerk"}, scopes=(NONE,), get=200, post=405),
+    Case(
+        "help:role",
+        label="no such role",
+        gate=OPEN,
+        target=lambda s: {"role": "nobody"},
+        scopes=(NONE,),
+        get=404,
+        post=405,
+    ),
     # Customers
     # The search box posts; a name goes on to the list's address (302), an exact ID
     # number is looked up on the spot (200) — within the persona's scope only.
