@@ -36,7 +36,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Up to cap + 1 rows in any order: the same number, without sorting them first.
+        rows = self.object_list.order_by() if hasattr(self.object_list, "order_by") else self.object_list
+        return len(rows[: self.cap + 1]) if isinstance(rows, list) else rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

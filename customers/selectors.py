@@ -50,7 +50,7 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
     department = _department_scope(user)
     if department is None:
         return _held(user)
-    return Customer.objects.filter(department | _beyond(user, department, "pk"))
+    return Customer.objects.filter(department | _beyond(user, "pk"))
 
 
 def _held(user: User) -> QuerySet[Customer]:
@@ -80,28 +80,30 @@ def _own_rows(user: User) -> QuerySet:
     )
 
 
-def _department_scope(user: User) -> Q | None:
+def _department_scope(user: User, prefix: str = "") -> Q | None:
     """The rows a department-wide role covers, as a filter on the customer's own
-    columns; None for those who have no department-wide right."""
+    columns (`prefix`: the path to the customer from another model); None for those
+    who have no department-wide right."""
     if user.department_id is None:
         return None
-    department = Q(department_id=user.department_id)
+    department = Q(**{f"{prefix}department_id": user.department_id})
     if user.has_role_permission("customers.view_department_customers"):
         return department
     if user.has_role_permission("customers.review_customer"):
         # A reviewer: the department's pending entries made by others, and its approved records.
-        return department & (Q(status=Status.APPROVED) | (Q(status=Status.PENDING) & ~Q(entered_by=user)))
+        pending_of_others = Q(**{f"{prefix}status": Status.PENDING}) & ~Q(**{f"{prefix}entered_by": user})
+        return department & (Q(**{f"{prefix}status": Status.APPROVED}) | pending_of_others)
     return None
 
 
-def _beyond(user: User, department: Q, field: str) -> Q:
-    """`field` in the user's per-object rows that `department` does not cover: one
-    small indexed query (usually empty — a manager's own rows are in their
-    department), so the common scope stays a plain foreign-key filter."""
+def _beyond(user: User, field: str) -> Q:
+    """`field` in the user's per-object rows their department scope does not cover: one
+    small query driven by the user's own permission rows (usually empty — a
+    manager's own rows are in their department), so the common scope stays a plain
+    foreign-key filter."""
     own = _own_rows(user)
-    beyond = list(
-        Customer.objects.filter(pk__in=own).exclude(department).values_list("pk", flat=True)[: BEYOND_LIMIT + 1]
-    )
+    outside = ~_department_scope(user, prefix="content_object__")
+    beyond = list(own.filter(outside).order_by().values_list("content_object_id", flat=True)[: BEYOND_LIMIT + 1])
     if not beyond:
         return Q()
     if len(beyond) > BEYOND_LIMIT:
@@ -124,7 +126,7 @@ def visible_with_customer(user: User, rows: QuerySet, *, department: str = "depa
         return rows.filter(**{department: user.department_id}, customer__in=_held(user).values("pk"))
     # Business is recorded only for approved customers, which the department's
     # managers, security officers and reviewers all see.
-    return rows.filter(Q(**{department: user.department_id}) | _beyond(user, scope, "customer"))
+    return rows.filter(Q(**{department: user.department_id}) | _beyond(user, "customer"))
 
 
 def customer_list(*, user: User, query: str = "", tag: str = "", exact_s3: bool = False) -> QuerySet[Customer]:

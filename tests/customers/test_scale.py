@@ -152,3 +152,38 @@ def test_deep_and_junk_pages_of_the_list_cost_what_the_first_page_costs(
             response = client.get(reverse("customers:list"), {"page": page})
         assert response.status_code == 200
     assert response.context["page"].number == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["clerk", "manager"])
+def test_the_transactions_list_keeps_a_fixed_query_count_as_transactions_grow(
+    client, request, clerk, reviewer, persona
+):
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from transactions import services as txn_services
+
+    customer = services.customer_approve(
+        actor=reviewer, customer=services.customer_submit(actor=clerk, customer=CustomerFactory(actor=clerk))
+    )
+
+    def add(count):
+        for _ in range(count):
+            values = {"kind": "purchase", "occurred_at": timezone.now(), "amount": Decimal("10.00")}
+            txn = txn_services.transaction_create(actor=clerk, customer=customer, fields=values)
+            txn_services.transaction_approve(actor=reviewer, txn=txn_services.transaction_submit(actor=clerk, txn=txn))
+
+    add(2)
+    client.force_login(request.getfixturevalue(persona))
+    client.get(reverse("transactions:list"))  # per-process caches warmed
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("transactions:list")).status_code == 200
+    add(25)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("transactions:list"))
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 27
+    assert len(many) == len(few)
