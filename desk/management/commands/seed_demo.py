@@ -116,11 +116,14 @@ class Command(BaseCommand):
         )
         service = seed_service(users, rng)
         self.stdout.write("Service: {contacts} contacts, {complaints} complaints, {surveys} surveys.".format(**service))
-        life = seed_lifecycle(users)
-        self.stdout.write(
-            "Lifecycle: {expired} customers past retention, {holds} legal hold, {waiting} destruction waiting for "
-            "security1, {destroyed} destroyed (司马远航: none of its values is left in the database).".format(**life)
-        )
+        if customers:  # `--customers 0`: the users only, no record of any kind
+            life = seed_lifecycle(users)
+            self.stdout.write(
+                "Lifecycle: {expired} customers past retention, {holds} legal hold, {waiting} destruction waiting for "
+                "security1, {destroyed} destroyed (司马远航: none of its values is left in the database).".format(
+                    **life
+                )
+            )
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
 
     def _grants(self, users: dict[str, User]) -> None:
