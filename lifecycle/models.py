@@ -48,6 +48,13 @@ def status_of(choices, *, max_length: int) -> models.CharField:
     return models.CharField(_("status"), max_length=max_length, choices=choices.choices, default=next(iter(choices)))
 
 
+def one_per_customer(name: str, message, **condition) -> models.UniqueConstraint:
+    """At most one row of a customer in this state (an open request, an active hold)."""
+    return models.UniqueConstraint(
+        fields=["customer"], condition=Q(**condition), name=name, violation_error_message=message
+    )
+
+
 class Numbered(models.Model):
     """A row known by a prefix and its number (FH000012), as the pages and messages say."""
 
@@ -81,11 +88,10 @@ class LegalHold(Numbered):
         ordering = ["-placed_at", "-id"]
         permissions = [("place_legal_hold", _("Place and lift legal holds on the department's customers"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(lifted_at__isnull=True),
-                name="legalhold_one_active_per_customer",
-                violation_error_message=_("This customer is already under a legal hold."),
+            one_per_customer(
+                "legalhold_one_active_per_customer",
+                _("This customer is already under a legal hold."),
+                lifted_at__isnull=True,
             ),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
@@ -141,18 +147,12 @@ class DestructionRequest(Numbered):
                 name="destruction_decider_is_not_requester",
                 violation_error_message=_("Whoever asked for a destruction cannot decide it."),
             ),
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="requested"),
-                name="destruction_one_open_per_customer",
-                violation_error_message=_("A destruction of this customer already waits for approval."),
+            one_per_customer(
+                "destruction_one_open_per_customer",
+                _("A destruction of this customer already waits for approval."),
+                status="requested",
             ),
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="done"),
-                name="destruction_once_per_customer",
-                violation_error_message=_("This customer was destroyed already."),
-            ),
+            one_per_customer("destruction_once_per_customer", _("This customer was destroyed already."), status="done"),
         ]
 
 
@@ -222,11 +222,10 @@ class ArchiveRequest(Numbered, Reviewed):
         ordering = ["entered_at", "id"]
         constraints = [
             *Reviewed.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="pending"),
-                name="archive_one_pending_per_customer",
-                violation_error_message=_("An archive request of this customer already waits for review."),
+            one_per_customer(
+                "archive_one_pending_per_customer",
+                _("An archive request of this customer already waits for review."),
+                status="pending",
             ),
         ]
 
