@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.visibility import visible_or_404
 from lifecycle import rights, selectors
-from lifecycle.forms import ArchiveRequestForm, DecisionForm
-from lifecycle.pages import customer_or_404, form_page, require, run_step, saved
+from lifecycle.forms import ArchiveRequestForm
+from lifecycle.pages import customer_or_404, decide, decision_page, form_page, require, saved
 from lifecycle.review import ARCHIVE_REVIEW
 from lifecycle.services import archive
 
@@ -47,13 +45,13 @@ def archive_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(selectors.archive_requests_for(request.user), pk)
-    context = {
-        "obj": obj,
-        "may_decide": obj.status == "pending" and ARCHIVE_REVIEW.may_review(request.user, obj),
-        "may_withdraw": rights.may_withdraw_archive(request.user, obj),
-        "form": DecisionForm(),
-    }
-    return render(request, "lifecycle/archive_detail.html", context)
+    return decision_page(
+        request,
+        "lifecycle/archive_detail.html",
+        obj,
+        may_decide=obj.status == "pending" and ARCHIVE_REVIEW.may_review(request.user, obj),
+        may_withdraw=rights.may_withdraw_archive(request.user, obj),
+    )
 
 
 DECISIONS = {
@@ -67,8 +65,4 @@ DECISIONS = {
 @require_POST
 def archive_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     obj = visible_or_404(selectors.archive_requests_for(request.user), pk)
-    if decision not in DECISIONS:
-        raise Http404
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return run_step(request, partial(DECISIONS[decision], request.user, obj, note), "lifecycle:archive", pk=obj.pk)
+    return decide(request, obj, decision, DECISIONS, "lifecycle:archive")

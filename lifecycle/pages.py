@@ -1,13 +1,15 @@
 """What the lifecycle pages share: the customer or a 404, a form page that calls a
-service, and a step (a decision, a lift) that calls one and says how it went."""
+service, a step (a decision, a lift) that calls one and says how it went, and the
+page and the POST of a request decided with a note."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from core.feedback import error_messages, form_error
 from core.visibility import visible_or_404
 from customers.models import Customer
 from customers.selectors import customers_visible_to
+from lifecycle.forms import DecisionForm
 
 
 def customer_or_404(request: HttpRequest, pk) -> Customer:
@@ -58,3 +61,18 @@ def run_step(
     else:
         messages.success(request, message or _("Done."))
     return redirect(to, **kwargs)
+
+
+def decision_page(request: HttpRequest, template: str, obj, *, may_decide: bool, may_withdraw: bool, **more):
+    """A request's page with its decision form (the rights module says who may use it)."""
+    context = {"obj": obj, "may_decide": may_decide, "may_withdraw": may_withdraw, "form": DecisionForm(), **more}
+    return render(request, template, context)
+
+
+def decide(request: HttpRequest, obj, decision: str, decisions: Mapping[str, Callable], to: str) -> HttpResponse:
+    """The POST of that form: `decisions[decision](actor, obj, note)`, an unknown one a 404."""
+    if decision not in decisions:
+        raise Http404
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return run_step(request, partial(decisions[decision], request.user, obj, note), to, pk=obj.pk)

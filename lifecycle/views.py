@@ -8,7 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.visibility import visible_or_404
 from lifecycle import rights, selectors
-from lifecycle.forms import DecisionForm, DestructionRequestForm, LegalHoldForm
-from lifecycle.pages import customer_or_404, form_page, require, run_step
+from lifecycle.forms import DestructionRequestForm, LegalHoldForm
+from lifecycle.pages import customer_or_404, decide, decision_page, form_page, require, run_step
 from lifecycle.services import destruction, holds
 
 
@@ -75,20 +75,20 @@ hold_create = _customer_form(
 @require_GET
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(selectors.destruction_requests_for(request.user), pk)
-    context = {
-        "obj": obj,
-        "record": getattr(obj, "record", None),
-        "may_decide": rights.may_decide_destruction(request.user, obj),
-        "may_withdraw": rights.may_withdraw_destruction(request.user, obj),
-        "form": DecisionForm(),
-    }
-    return render(request, "lifecycle/destruction_detail.html", context)
+    return decision_page(
+        request,
+        "lifecycle/destruction_detail.html",
+        obj,
+        may_decide=rights.may_decide_destruction(request.user, obj),
+        may_withdraw=rights.may_withdraw_destruction(request.user, obj),
+        record=getattr(obj, "record", None),
+    )
 
 
 DECISIONS = {
-    "approve": destruction.destruction_approve,
-    "refuse": destruction.destruction_refuse,
-    "withdraw": destruction.destruction_withdraw,
+    "approve": lambda actor, obj, note: destruction.destruction_approve(actor=actor, request=obj, note=note),
+    "refuse": lambda actor, obj, note: destruction.destruction_refuse(actor=actor, request=obj, note=note),
+    "withdraw": lambda actor, obj, note: destruction.destruction_withdraw(actor=actor, request=obj),
 }
 
 
@@ -96,13 +96,7 @@ DECISIONS = {
 @require_POST
 def destruction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     obj = visible_or_404(selectors.destruction_requests_for(request.user), pk)
-    service = DECISIONS.get(decision)
-    if service is None:
-        raise Http404
-    form = DecisionForm(request.POST)
-    note = {"note": form.cleaned_data["note"] if form.is_valid() else ""} if decision != "withdraw" else {}
-    decide = partial(service, actor=request.user, request=obj, **note)
-    return run_step(request, decide, "lifecycle:destruction", pk=obj.pk)
+    return decide(request, obj, decision, DECISIONS, "lifecycle:destruction")
 
 
 @login_required
