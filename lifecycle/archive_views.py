@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from core.visibility import visible_or_404
 from lifecycle import rights, selectors
 from lifecycle.forms import ArchiveRequestForm
-from lifecycle.pages import customer_or_404, decide, decision_page, form_page, require, saved
+from lifecycle.pages import customer_or_404, decision_page, decision_view, form_page, require, saved
 from lifecycle.review import ARCHIVE_REVIEW
 from lifecycle.services import archive
 
@@ -61,8 +61,4 @@ DECISIONS = {
 }
 
 
-@login_required
-@require_POST
-def archive_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    obj = visible_or_404(selectors.archive_requests_for(request.user), pk)
-    return decide(request, obj, decision, DECISIONS, "lifecycle:archive")
+archive_decide = decision_view(selectors.archive_requests_for, DECISIONS, "lifecycle:archive")

@@ -8,10 +8,12 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.feedback import error_messages, form_error
 from core.visibility import visible_or_404
@@ -69,10 +71,18 @@ def decision_page(request: HttpRequest, template: str, obj, *, may_decide: bool,
     return render(request, template, context)
 
 
-def decide(request: HttpRequest, obj, decision: str, decisions: Mapping[str, Callable], to: str) -> HttpResponse:
-    """The POST of that form: `decisions[decision](actor, obj, note)`, an unknown one a 404."""
-    if decision not in decisions:
-        raise Http404
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return run_step(request, partial(decisions[decision], request.user, obj, note), to, pk=obj.pk)
+def decision_view(rows_for: Callable, decisions: Mapping[str, Callable], to: str) -> Callable[..., HttpResponse]:
+    """The POST of that form on a request of `rows_for(user)`:
+    `decisions[decision](actor, obj, note)`, an unknown decision a 404; back to `to`."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+        obj = visible_or_404(rows_for(request.user), pk)
+        if decision not in decisions:
+            raise Http404
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        return run_step(request, partial(decisions[decision], request.user, obj, note), to, pk=obj.pk)
+
+    return view

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.visibility import visible_or_404
 from lifecycle import rights, selectors
 from lifecycle.forms import DestructionRequestForm, LegalHoldForm
-from lifecycle.pages import customer_or_404, decide, decision_page, form_page, require, run_step
+from lifecycle.pages import customer_or_404, decision_page, decision_view, form_page, require, run_step
 from lifecycle.services import destruction, holds
 
 
@@ -92,11 +92,7 @@ DECISIONS = {
 }
 
 
-@login_required
-@require_POST
-def destruction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    obj = visible_or_404(selectors.destruction_requests_for(request.user), pk)
-    return decide(request, obj, decision, DECISIONS, "lifecycle:destruction")
+destruction_decide = decision_view(selectors.destruction_requests_for, DECISIONS, "lifecycle:destruction")
 
 
 @login_required
