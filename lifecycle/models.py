@@ -21,26 +21,66 @@ from django.utils.translation import pgettext_lazy
 from review.models import Reviewed, review_statuses, status_field
 
 
-class LegalHold(models.Model):
+def staff(label, **optional) -> models.ForeignKey:
+    """A member of staff named on the row: kept while named, no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=label, on_delete=models.PROTECT, related_name="+", **optional
+    )
+
+
+def done_by(by_label, at_label) -> tuple[models.ForeignKey, models.DateTimeField]:
+    """Who did a later step and when (a decision, a lift, a check): both empty until then."""
+    return staff(by_label, null=True, blank=True), models.DateTimeField(at_label, null=True, blank=True)
+
+
+def of_customer(related_name: str, field=models.ForeignKey) -> models.ForeignKey:
+    return field("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name=related_name)
+
+
+def of_department() -> models.ForeignKey:
+    return models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+
+
+def status_of(choices, *, max_length: int) -> models.CharField:
+    """The row's status, starting at the first of `choices`."""
+    return models.CharField(_("status"), max_length=max_length, choices=choices.choices, default=next(iter(choices)))
+
+
+def one_per_customer(name: str, message, **condition) -> models.UniqueConstraint:
+    """At most one row of a customer in this state (an open request, an active hold)."""
+    return models.UniqueConstraint(
+        fields=["customer"], condition=Q(**condition), name=name, violation_error_message=message
+    )
+
+
+class Numbered(models.Model):
+    """A row known by a prefix and its number (FH000012), as the pages and messages say."""
+
+    PREFIX = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.PREFIX}{self.pk:06d}" if self.pk else f"{self.PREFIX}-new"
+
+    @property
+    def number(self) -> str:
+        return str(self)
+
+
+class LegalHold(Numbered):
     """Keeps a customer from destruction (an open complaint, a dispute) until lifted."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="legal_holds"
-    )
+    PREFIX = "FH"
+
+    customer = of_customer("legal_holds")
     reason = models.CharField(_("reason for the hold"), max_length=200)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
-    )
+    placed_by = staff(_("placed by"))
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lifted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by, lifted_at = done_by(_("lifted by"), _("lifted at"))
 
     class Meta:
         verbose_name = _("legal hold")
@@ -48,11 +88,10 @@ class LegalHold(models.Model):
         ordering = ["-placed_at", "-id"]
         permissions = [("place_legal_hold", _("Place and lift legal holds on the department's customers"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(lifted_at__isnull=True),
-                name="legalhold_one_active_per_customer",
-                violation_error_message=_("This customer is already under a legal hold."),
+            one_per_customer(
+                "legalhold_one_active_per_customer",
+                _("This customer is already under a legal hold."),
+                lifted_at__isnull=True,
             ),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
@@ -60,13 +99,6 @@ class LegalHold(models.Model):
                 name="legalhold_lifted_by_someone",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"FH{self.pk:06d}" if self.pk else "FH-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
     @property
     def active(self) -> bool:
@@ -86,35 +118,18 @@ class DestructionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class DestructionRequest(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="destruction_requests",
-    )
+class DestructionRequest(Numbered):
+    PREFIX = "XH"
+
+    customer = of_customer("destruction_requests")
     # The customer's department when asked: the scope of the queue and of who decides.
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = of_department()
     basis = models.CharField(_("basis"), max_length=30, choices=DestructionBasis.choices)
     reason = models.CharField(_("reason"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=20, choices=DestructionStatus.choices, default=DestructionStatus.REQUESTED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
+    status = status_of(DestructionStatus, max_length=20)
+    requested_by = staff(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by, decided_at = done_by(_("decided by"), _("decided at"))
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -132,26 +147,13 @@ class DestructionRequest(models.Model):
                 name="destruction_decider_is_not_requester",
                 violation_error_message=_("Whoever asked for a destruction cannot decide it."),
             ),
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="requested"),
-                name="destruction_one_open_per_customer",
-                violation_error_message=_("A destruction of this customer already waits for approval."),
+            one_per_customer(
+                "destruction_one_open_per_customer",
+                _("A destruction of this customer already waits for approval."),
+                status="requested",
             ),
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="done"),
-                name="destruction_once_per_customer",
-                violation_error_message=_("This customer was destroyed already."),
-            ),
+            one_per_customer("destruction_once_per_customer", _("This customer was destroyed already."), status="done"),
         ]
-
-    def __str__(self) -> str:
-        return f"XH{self.pk:06d}" if self.pk else "XH-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
 
 class DestructionRecord(models.Model):
@@ -161,21 +163,13 @@ class DestructionRecord(models.Model):
     request = models.OneToOneField(
         DestructionRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="record"
     )
-    customer = models.OneToOneField(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="destruction_record"
-    )
+    customer = of_customer("destruction_record", field=models.OneToOneField)
     archive_no = models.CharField(_("archive number"), max_length=20)
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = of_department()
     basis = models.CharField(_("basis"), max_length=30, choices=DestructionBasis.choices)
     destroyed_at = models.DateTimeField(_("destroyed at"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = staff(_("requested by"))
+    approved_by = staff(_("approved by"))
     shredded_keys = models.PositiveIntegerField(_("data keys deleted"))
     # {"customers.Customer": {"rows": 1, "fields": [...]}, ...}: rows whose personal values were erased.
     erased = models.JSONField(_("values erased"), default=dict)
@@ -210,14 +204,14 @@ ArchiveStatus = review_statuses(
 )
 
 
-class ArchiveRequest(Reviewed):
+class ArchiveRequest(Numbered, Reviewed):
     """Archiving a customer no longer served, or restoring one, reviewed like a
     change (review.Reviewed, lifecycle.review): a reviewer of the customer's
     department who did not ask decides."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="archive_requests"
-    )
+    PREFIX = "GD"
+
+    customer = of_customer("archive_requests")
     action = models.CharField(_("action"), max_length=10, choices=ArchiveAction.choices)
     reason = models.CharField(_("reason"), max_length=200)
     status = status_field(ArchiveStatus, default=ArchiveStatus.PENDING)
@@ -228,20 +222,12 @@ class ArchiveRequest(Reviewed):
         ordering = ["entered_at", "id"]
         constraints = [
             *Reviewed.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status="pending"),
-                name="archive_one_pending_per_customer",
-                violation_error_message=_("An archive request of this customer already waits for review."),
+            one_per_customer(
+                "archive_one_pending_per_customer",
+                _("An archive request of this customer already waits for review."),
+                status="pending",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"GD{self.pk:06d}" if self.pk else "GD-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
 
 class ReverifyOutcome(models.TextChoices):
@@ -262,15 +248,11 @@ class Reverification(models.Model):
     and what came of it. "Unchanged" resets the re-verification clock
     (`Customer.contact_verified_at`); "changed" is followed by a change request."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="reverifications"
-    )
+    customer = of_customer("reverifications")
     outcome = models.CharField(_("outcome"), max_length=20, choices=ReverifyOutcome.choices)
     method = models.CharField(_("how"), max_length=20, choices=ReverifyMethod.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
-    )
+    checked_by = staff(_("checked by"))
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
 
     class Meta:
@@ -289,28 +271,20 @@ class SampleResult(models.TextChoices):
     WRONG = "wrong", _("Wrong")
 
 
-class SampleCheck(models.Model):
+class SampleCheck(Numbered):
     """One approved record drawn for a second check against the originals, by a
     reviewer who was neither its maker nor its checker (a check constraint too)."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sample_checks"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    PREFIX = "CY"
+
+    customer = of_customer("sample_checks")
+    department = of_department()
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     # The maker and the first checker of the version drawn: whose work is checked.
-    maker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
-    )
-    checker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("second checker"), on_delete=models.PROTECT, related_name="+"
-    )
+    maker = staff(_("entered by"))
+    checker = staff(_("reviewed by"))
+    reviewer = staff(_("second checker"))
     drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
     result = models.CharField(_("result"), max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING)
     wrong_fields = models.JSONField(_("wrong fields"), default=list, blank=True)
@@ -331,13 +305,6 @@ class SampleCheck(models.Model):
             models.UniqueConstraint(fields=["customer", "period_start"], name="sample_once_per_period"),
         ]
 
-    def __str__(self) -> str:
-        return f"CY{self.pk:06d}" if self.pk else "CY-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
-
 
 class SubjectRequestKind(models.TextChoices):
     COPY = "copy", _("A copy of their data (PIPL art. 45)")
@@ -351,35 +318,21 @@ class SubjectRequestStatus(models.TextChoices):
     DONE = "done", _("Answered")
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(Numbered):
     """A customer's own request about their data, with its deadline: received on a
     day, answered within CRM_SUBJECT_REQUEST_DAYS calendar days (weekends count)."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="subject_requests"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    PREFIX = "SQ"
+
+    customer = of_customer("subject_requests")
+    department = of_department()
     kind = models.CharField(_("request"), max_length=20, choices=SubjectRequestKind.choices)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("answer by"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=SubjectRequestStatus.choices, default=SubjectRequestStatus.OPEN
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    status = status_of(SubjectRequestStatus, max_length=10)
+    recorded_by = staff(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    identity_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("identity checked by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    identity_checked_at = models.DateTimeField(_("identity checked at"), null=True, blank=True)
+    identity_checked_by, identity_checked_at = done_by(_("identity checked by"), _("identity checked at"))
     identity_method = models.CharField(_("identity checked how"), max_length=100, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.CharField(_("answer"), max_length=200, blank=True)
@@ -392,13 +345,6 @@ class SubjectRequest(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=F("received_on")), name="subject_request_due_after_receipt")
         ]
-
-    def __str__(self) -> str:
-        return f"SQ{self.pk:06d}" if self.pk else "SQ-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
     def is_overdue(self, today=None) -> bool:
         return self.status == SubjectRequestStatus.OPEN and self.due_on < (today or timezone.localdate())

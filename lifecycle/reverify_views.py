@@ -7,7 +7,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,12 +15,11 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AccessLog
 from audit.services import access_log_record
-from core.feedback import form_error
 from lifecycle import rights, selectors
 from lifecycle.forms import ReverificationForm
 from lifecycle.models import ReverifyOutcome
+from lifecycle.pages import customer_or_404, form_page, require, saved
 from lifecycle.services.reverify import reverification_record
-from lifecycle.views import _customer
 from vault.masking import mask_email, mask_phone
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,8 +32,7 @@ def _cell(value: object) -> str:
 
 
 def _require_queue(user) -> None:
-    if not rights.may_use_reverify_queue(user):
-        raise PermissionDenied(_("The re-verification queue is for clerks and managers."))
+    require(rights.may_use_reverify_queue(user), _("The re-verification queue is for clerks and managers."))
 
 
 @login_required
@@ -80,20 +77,21 @@ def reverify_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reverify_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
-    if not rights.may_reverify(request.user, customer):
-        raise PermissionDenied(_("Only who works on this record confirms its contact details."))
-    form = ReverificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = reverification_record(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            if check.outcome == ReverifyOutcome.CHANGED:
-                messages.info(request, _("Enter what changed: the change request is prefilled with the record."))
-                return redirect("customers:update", pk=customer.pk)
-            messages.success(request, _("Contact details confirmed; the clock starts again."))
-            return redirect("lifecycle:reverify")
-    title = _("Confirm contact details")
-    return render(request, "lifecycle/form.html", {"form": form, "customer": customer, "title": title})
+    customer = customer_or_404(request, pk)
+    refusal = _("Only who works on this record confirms its contact details.")
+    require(rights.may_reverify(request.user, customer), refusal)
+
+    def done(check) -> HttpResponse:
+        if check.outcome == ReverifyOutcome.CHANGED:
+            messages.info(request, _("Enter what changed: the change request is prefilled with the record."))
+            return redirect("customers:update", pk=customer.pk)
+        return saved(request, _("Contact details confirmed; the clock starts again."), "lifecycle:reverify")
+
+    return form_page(
+        request,
+        customer=customer,
+        form=ReverificationForm(request.POST or None),
+        service=reverification_record,
+        title=_("Confirm contact details"),
+        done=done,
+    )

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.feedback import form_error
-from core.parsing import object_id
+from core.visibility import visible_or_404
 from lifecycle import selectors
 from lifecycle.forms import SampleResultForm
-from lifecycle.models import SampleCheck, SampleResult
+from lifecycle.models import SampleResult
 from lifecycle.services.sampling import sample_check_record
 
 
@@ -30,10 +30,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sample_check(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        sample = selectors.samples_for(request.user).get(pk=object_id(pk))
-    except SampleCheck.DoesNotExist as exc:
-        raise Http404 from exc
+    sample = visible_or_404(selectors.samples_for(request.user), pk)
     form = SampleResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -75,11 +75,6 @@ def destructions_to_approve_for(user: User) -> QuerySet[DestructionRequest]:
     )
 
 
-def destruction_request_detail(*, user: User, pk: int) -> DestructionRequest:
-    """The request if `user` may see it, else DoesNotExist (a 404 to the views)."""
-    return destruction_requests_for(user).get(pk=pk)
-
-
 def legal_holds_for(user: User) -> QuerySet[LegalHold]:
     department_id = _department_id(user)
     if department_id is None:

@@ -31,36 +31,19 @@ from django.db.models import Q
 
 from audit.reasons import Reason, encode
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status
+from customers.services.merge import RECORD_IDENTITY_AND_WORKFLOW
 from vault.models import DataKey
 
 # The tombstone: what stays of the customer's own row. Everything else is reset to
 # its empty value — a field added to the model later is erased unless named here.
-CUSTOMER_KEPT = frozenset(
-    {
-        "id",
-        "uid",
-        "archive_no",
-        "kind",
-        "status",
-        "version",
-        "tier",
-        "customer_nature",
-        "lifecycle_stage",
-        "source_channel",
-        "consent_at",
-        "retention_until",
-        "owner",
-        "department",
-        "entered_by",
-        "entered_at",
-        "reviewed_by",
-        "reviewed_at",
-        "second_reviewed_by",
-        "second_reviewed_at",
-        "created_at",
-        "updated_at",
-    }
-)
+CUSTOMER_KEPT = RECORD_IDENTITY_AND_WORKFLOW | {
+    "tier",
+    "customer_nature",
+    "lifecycle_stage",
+    "source_channel",
+    "consent_at",
+    "retention_until",
+}
 ERASED_TEXT = ""
 
 

@@ -3,7 +3,6 @@ identity check, the copy file and the answer."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,20 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.feedback import error_messages, form_error
-from core.parsing import object_id
+from core.feedback import error_messages
+from core.visibility import visible_or_404
 from lifecycle import rights, selectors
 from lifecycle.forms import AnswerForm, IdentityForm, SubjectRequestForm
 from lifecycle.models import SubjectRequest
+from lifecycle.pages import customer_or_404, form_page, require, run_step, saved
 from lifecycle.services import subject
-from lifecycle.views import _customer
 
 
 def _subject_request(request: HttpRequest, pk) -> SubjectRequest:
-    try:
-        return selectors.subject_requests_for(request.user).get(pk=object_id(pk))
-    except SubjectRequest.DoesNotExist as exc:
-        raise Http404 from exc
+    return visible_or_404(selectors.subject_requests_for(request.user), pk)
 
 
 @login_required
@@ -37,20 +33,22 @@ def subject_request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def subject_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
-    if not rights.may_handle_subject_request(request.user, customer):
-        raise PermissionDenied(_("Only who works on this record handles the customer's requests."))
-    form = SubjectRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = subject.subject_request_record(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Recorded; answer by %(date)s.") % {"date": obj.due_on.isoformat()})
-            return redirect("lifecycle:subject_request", pk=obj.pk)
-    title = _("Record a customer's request")
-    return render(request, "lifecycle/form.html", {"form": form, "customer": customer, "title": title})
+    customer = customer_or_404(request, pk)
+    refusal = _("Only who works on this record handles the customer's requests.")
+    require(rights.may_handle_subject_request(request.user, customer), refusal)
+    return form_page(
+        request,
+        customer=customer,
+        form=SubjectRequestForm(request.POST or None, initial={"received_on": timezone.localdate()}),
+        service=subject.subject_request_record,
+        title=_("Record a customer's request"),
+        done=lambda obj: saved(
+            request,
+            _("Recorded; answer by %(date)s.") % {"date": obj.due_on.isoformat()},
+            "lifecycle:subject_request",
+            pk=obj.pk,
+        ),
+    )
 
 
 @login_required
@@ -73,18 +71,14 @@ def subject_request_act(request: HttpRequest, pk: int, step: str) -> HttpRespons
     if step not in ("identity", "answer"):
         raise Http404
     form = (IdentityForm if step == "identity" else AnswerForm)(request.POST)
-    try:
+    service = subject.subject_request_identity_checked if step == "identity" else subject.subject_request_answer
+
+    def act() -> None:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        if step == "identity":
-            subject.subject_request_identity_checked(actor=request.user, request=obj, **form.cleaned_data)
-        else:
-            subject.subject_request_answer(actor=request.user, request=obj, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("lifecycle:subject_request", pk=obj.pk)
+        service(actor=request.user, request=obj, **form.cleaned_data)
+
+    return run_step(request, act, "lifecycle:subject_request", pk=obj.pk)
 
 
 @login_required

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core.feedback import error_messages, form_error
-from core.parsing import object_id
-from customers.models import Customer
-from customers.selectors import customers_visible_to
+from core.visibility import visible_or_404
 from lifecycle import rights, selectors
-from lifecycle.forms import DecisionForm, DestructionRequestForm, LegalHoldForm
-from lifecycle.models import DestructionRequest
+from lifecycle.forms import DestructionRequestForm, LegalHoldForm
+from lifecycle.pages import customer_or_404, decision_page, decision_view, form_page, require, run_step
 from lifecycle.services import destruction, holds
-
-
-def _customer(request: HttpRequest, pk) -> Customer:
-    try:
-        return customers_visible_to(request.user).get(pk=object_id(pk))
-    except Customer.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _request(request: HttpRequest, pk) -> DestructionRequest:
-    try:
-        return selectors.destruction_request_detail(user=request.user, pk=object_id(pk))
-    except DestructionRequest.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @login_required
@@ -50,96 +37,67 @@ def destruction_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "lifecycle/destruction_queue.html", context)
 
 
-def _form_page(request, *, customer, form_class, may, service, title: str):
-    if not may(request.user, customer):
-        raise PermissionDenied(_("Your role cannot do this for this customer."))
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = service(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
+def _customer_form(form_class, may, service, title, then) -> Callable[..., HttpResponse]:
+    """The page of a form about one customer that calls `service`; once saved, `then(obj)`."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        customer = customer_or_404(request, pk)
+        require(may(request.user, customer), _("Your role cannot do this for this customer."))
+
+        def done(obj) -> HttpResponse:
             messages.success(request, _("Saved."))
-            if isinstance(obj, DestructionRequest):
-                return redirect("lifecycle:destruction", pk=obj.pk)
-            return redirect("lifecycle:queue")
-    return render(request, "lifecycle/form.html", {"form": form, "customer": customer, "title": title})
+            return then(obj)
+
+        form = form_class(request.POST or None)
+        return form_page(request, customer=customer, form=form, service=service, title=str(title), done=done)
+
+    return view
 
 
-@login_required
-def destruction_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _form_page(
-        request,
-        customer=_customer(request, pk),
-        form_class=DestructionRequestForm,
-        may=rights.may_request_destruction,
-        service=destruction.destruction_request,
-        title=_("Ask for destruction"),
-    )
-
-
-@login_required
-def hold_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _form_page(
-        request,
-        customer=_customer(request, pk),
-        form_class=LegalHoldForm,
-        may=rights.may_place_hold,
-        service=holds.legal_hold_place,
-        title=_("Place a legal hold"),
-    )
+destruction_request_create = _customer_form(
+    DestructionRequestForm,
+    rights.may_request_destruction,
+    destruction.destruction_request,
+    gettext_lazy("Ask for destruction"),
+    then=lambda obj: redirect("lifecycle:destruction", pk=obj.pk),
+)
+hold_create = _customer_form(
+    LegalHoldForm,
+    rights.may_place_hold,
+    holds.legal_hold_place,
+    gettext_lazy("Place a legal hold"),
+    then=lambda obj: redirect("lifecycle:queue"),
+)
 
 
 @login_required
 @require_GET
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _request(request, pk)
-    context = {
-        "obj": obj,
-        "record": getattr(obj, "record", None),
-        "may_decide": rights.may_decide_destruction(request.user, obj),
-        "may_withdraw": rights.may_withdraw_destruction(request.user, obj),
-        "form": DecisionForm(),
-    }
-    return render(request, "lifecycle/destruction_detail.html", context)
+    obj = visible_or_404(selectors.destruction_requests_for(request.user), pk)
+    return decision_page(
+        request,
+        "lifecycle/destruction_detail.html",
+        obj,
+        may_decide=rights.may_decide_destruction(request.user, obj),
+        may_withdraw=rights.may_withdraw_destruction(request.user, obj),
+        record=getattr(obj, "record", None),
+    )
 
 
 DECISIONS = {
-    "approve": destruction.destruction_approve,
-    "refuse": destruction.destruction_refuse,
-    "withdraw": destruction.destruction_withdraw,
+    "approve": lambda actor, obj, note: destruction.destruction_approve(actor=actor, request=obj, note=note),
+    "refuse": lambda actor, obj, note: destruction.destruction_refuse(actor=actor, request=obj, note=note),
+    "withdraw": lambda actor, obj, note: destruction.destruction_withdraw(actor=actor, request=obj),
 }
 
 
-@login_required
-@require_POST
-def destruction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    obj = _request(request, pk)
-    service = DECISIONS.get(decision)
-    if service is None:
-        raise Http404
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        service(actor=request.user, request=obj, **({"note": note} if decision != "withdraw" else {}))
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("lifecycle:destruction", pk=obj.pk)
+destruction_decide = decision_view(selectors.destruction_requests_for, DECISIONS, "lifecycle:destruction")
 
 
 @login_required
 @require_POST
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    hold = selectors.legal_holds_for(request.user).filter(pk=object_id(pk)).first()
-    if hold is None:
-        raise Http404
-    try:
-        holds.legal_hold_lift(actor=request.user, hold=hold)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("The legal hold is lifted."))
-    return redirect("lifecycle:queue")
+    hold = visible_or_404(selectors.legal_holds_for(request.user), pk)
+    lift = partial(holds.legal_hold_lift, actor=request.user, hold=hold)
+    return run_step(request, lift, "lifecycle:queue", message=_("The legal hold is lifted."))

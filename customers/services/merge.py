@@ -42,30 +42,31 @@ from review.policies import ReviewPolicy, register
 from vault.fields import BlindIndexField
 from vault.models import DataKey
 
+# A customer's identity and workflow: the fields no other record's values replace
+# (a merge) and no erasure resets (lifecycle.shredding's tombstone).
+RECORD_IDENTITY_AND_WORKFLOW = frozenset(
+    {
+        "id",
+        "uid",
+        "archive_no",
+        "kind",
+        "status",
+        "version",
+        "owner",
+        "department",
+        "entered_by",
+        "entered_at",
+        "reviewed_by",
+        "reviewed_at",
+        "second_reviewed_by",
+        "second_reviewed_at",
+        "created_at",
+        "updated_at",
+    }
+)
 # What a merge never takes from the other record: the record's identity, its
 # workflow and its derived keys.
-NOT_MERGED = {
-    "id",
-    "uid",
-    "data_key",
-    "archive_no",
-    "kind",
-    "status",
-    "version",
-    "owner",
-    "department",
-    "entered_by",
-    "entered_at",
-    "reviewed_by",
-    "reviewed_at",
-    "second_reviewed_by",
-    "second_reviewed_at",
-    "created_at",
-    "updated_at",
-    "contact_verified_at",
-    "merged_into",
-    *MATCH_KEYS,
-}
+NOT_MERGED = {*RECORD_IDENTITY_AND_WORKFLOW, "data_key", "contact_verified_at", "merged_into", *MATCH_KEYS}
 # The rows that belong to a customer and follow it into the survivor (by label:
 # the customers app imports neither transactions nor interactions).
 MOVED_MODELS = (

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.reasons import Reason
-from audit.tracked import tracked_save
 from customers.models import Customer
 from lifecycle import rights
 from lifecycle.models import Reverification, ReverifyOutcome
+from lifecycle.services.recording import customer_date_record
 
 
 @transaction.atomic
@@ -32,12 +31,6 @@ def reverification_record(
     check.full_clean()
     check.save()
     if outcome == ReverifyOutcome.UNCHANGED:
-        customer.contact_verified_at = now
-        tracked_save(
-            customer,
-            actor=actor,
-            reason=Reason.RECORDED,
-            note=f"{check.get_outcome_display()} ({check.get_method_display()})",
-            update_fields=["contact_verified_at", "updated_at"],
-        )
+        note = f"{check.get_outcome_display()} ({check.get_method_display()})"
+        customer_date_record(customer, actor=actor, field="contact_verified_at", value=now, note=note)
     return check

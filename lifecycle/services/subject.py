@@ -17,9 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AccessLog
-from audit.reasons import Reason
 from audit.services import access_log_record
-from audit.tracked import tracked_save
 from customers.models import Customer
 from lifecycle import rights
 from lifecycle.models import (
@@ -29,6 +27,7 @@ from lifecycle.models import (
     SubjectRequestKind,
     SubjectRequestStatus,
 )
+from lifecycle.services.recording import customer_date_record
 from vault.masking import mask_bank_account, mask_id_number
 
 
@@ -174,11 +173,5 @@ def _end_retention(customer: Customer, *, actor: User, request: SubjectRequest) 
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     today = timezone.localdate()
     if customer.retention_until is None or customer.retention_until > today:
-        customer.retention_until = today
-        tracked_save(
-            customer,
-            actor=actor,
-            reason=Reason.RECORDED,
-            note=f"{request.number}: {request.get_kind_display()}",
-            update_fields=["retention_until", "updated_at"],
-        )
+        note = f"{request.number}: {request.get_kind_display()}"
+        customer_date_record(customer, actor=actor, field="retention_until", value=today, note=note)
