@@ -10,6 +10,7 @@ from bulk.rights import may_export, may_import
 from customers.rights import may_handle_duplicates, reviews_entries
 from customers.selectors import review_waiting_count
 from interactions.selectors import complaint_queue
+from lifecycle import rights as lifecycle_rights
 
 # Badges count at most this many rows; the layout shows "99+" beyond.
 BADGE_CAP = 99
@@ -45,4 +46,8 @@ def navigation(user) -> dict[str, bool]:
         "reads_audit": reads_audit(user),
         "may_use_admin": may_use_admin(user),
         "handles_duplicates": may_handle_duplicates(user),
+        "reverifies": lifecycle_rights.may_use_reverify_queue(user),
+        "checks_samples": lifecycle_rights.checks_samples(user),
+        "handles_subject_requests": lifecycle_rights.handles_subject_requests(user),
+        "sees_retention": lifecycle_rights.sees_lifecycle(user),
     }

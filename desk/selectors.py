@@ -24,7 +24,15 @@ from core.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from interactions.selectors import complaint_queue, follow_ups_due
-from lifecycle.selectors import destructions_to_approve_for
+from lifecycle import rights as lifecycle_rights
+from lifecycle.selectors import (
+    bounded_count,
+    destruction_due_for,
+    destructions_to_approve_for,
+    reverifications_due_for,
+    samples_waiting_for,
+    subject_requests_near_deadline_for,
+)
 from review.models import Decision, ReviewDecision
 from transactions.selectors import my_transactions, transaction_queue
 
@@ -216,9 +224,30 @@ def security_work(*, user: User) -> SecurityWork:
     )
 
 
+def lifecycle_work(*, user: User) -> dict:
+    """What the record's life after approval asks of the user (the lifecycle app's
+    partials `templates/lifecycle/_my_work_*.html` read these names)."""
+    work: dict = {}
+    if lifecycle_rights.may_use_reverify_queue(user):
+        due = reverifications_due_for(user)
+        work["reverifications_due"] = list(due[:PANEL_ROWS])
+        work["reverifications_due_count"] = bounded_count(due) if work["reverifications_due"] else 0
+    if lifecycle_rights.checks_samples(user):
+        work["samples_waiting"] = list(samples_waiting_for(user)[:PANEL_ROWS])
+    if lifecycle_rights.handles_subject_requests(user):
+        work["subject_requests_near"] = list(subject_requests_near_deadline_for(user)[:PANEL_ROWS])
+    if lifecycle_rights.sees_lifecycle(user) and not reads_audit(user):
+        due = destruction_due_for(user)
+        work["destruction_due"] = list(due[:PANEL_ROWS])
+        work["destruction_due_count"] = bounded_count(due) if work["destruction_due"] else 0
+    return work
+
+
 def my_work_panels(*, user: User) -> dict:
     """The panels of every role the user holds, and what is due for themselves."""
     return {
+        **lifecycle_work(user=user),
+        "today": timezone.localdate(),
         "due": due_now(user=user),
         "clerk": clerk_work(user=user) if is_clerk(user) else None,
         "manager": manager_work(user=user) if is_manager(user) else None,

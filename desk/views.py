@@ -20,6 +20,7 @@ from desk import manual
 from desk import selectors as desk_selectors
 from interactions import rights as interaction_rights
 from interactions.selectors import customer_service, customer_timeline
+from lifecycle import rights as lifecycle_rights
 from review.mechanism import decisions_of
 from transactions import rights as transaction_rights
 from transactions.selectors import customer_business
@@ -64,6 +65,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "business": customer_business(customer=customer, page_number=request.GET.get("tx_page")),
             "service": customer_service(customer=customer),
             "may": _business_buttons(request.user, customer),
+            "life": lifecycle_rights.customer_page_buttons(request.user, customer),
             "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": REVEALABLE,

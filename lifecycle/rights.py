@@ -97,3 +97,32 @@ def may_handle_subject_request(user: User, customer: Customer) -> bool:
 
 def may_use_reverify_queue(user: User) -> bool:
     return user.is_authenticated and user.has_role_permission("lifecycle.add_reverification")
+
+
+def handles_subject_requests(user: User) -> bool:
+    """Who works on records — a clerk, a manager — records and answers customers'
+    requests (the list shows those of the records they work on)."""
+    return (
+        user.is_authenticated
+        and not is_security_officer(user)
+        and (
+            user.has_role_permission("customers.change_customer")
+            or user.has_role_permission("customers.view_department_customers")
+        )
+    )
+
+
+def checks_samples(user: User) -> bool:
+    """A reviewer takes the second checks drawn from the department's approvals."""
+    return user.is_authenticated and user.has_role_permission("customers.review_customer")
+
+
+def customer_page_buttons(user: User, customer: Customer) -> dict[str, bool]:
+    """What the customer page offers of the record's life after approval."""
+    return {
+        "archive": may_request_archive(user, customer),
+        "destroy": may_request_destruction(user, customer),
+        "hold": may_place_hold(user, customer),
+        "reverify": may_reverify(user, customer),
+        "request": may_handle_subject_request(user, customer),
+    }
