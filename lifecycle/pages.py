@@ -49,7 +49,7 @@ def form_page(
             form_error(form, exc)
         else:
             return done(obj)
-    return render(request, "lifecycle/form.html", {"form": form, "customer": customer, "title": title})
+    return render(request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": title})
 
 
 def run_step(
