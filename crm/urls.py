@@ -19,6 +19,13 @@ urlpatterns = [
     path("lifecycle/", include("lifecycle.urls")),
     path("desk/", include("desk.urls")),
     path("help/", include("desk.help_urls")),
+    path("api/v1/", include("api.urls")),
+    path("systems/", include("api.pages_urls")),
+    path("security/", include("watch.urls")),
+    path("insight/", include("insight.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("", include("ops.urls")),  # /healthz
     # Each role's "my work" is the desk's; it keeps its address and name (`/`, home).
     path("", desk_views.my_work, name="home"),
 ]

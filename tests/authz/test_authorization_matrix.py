@@ -28,7 +28,6 @@ from tests.authz.known_gaps import KNOWN_GAPS
 from tests.authz.matrix import (
     ADMIN_LOGIN,
     ANONYMOUS,
-    CASES,
     DONE,
     FORM_REFUSED,
     GONE,
@@ -43,6 +42,7 @@ from tests.authz.matrix import (
     SUPERUSER,
     Case,
 )
+from tests.authz.rules import CASES
 from tests.authz.world import MISSING, World, build_world
 
 BUSINESS_APPS = ("customers", "transactions", "interactions", "bulk", "review", "lifecycle")

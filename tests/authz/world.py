@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -25,6 +26,7 @@ from lifecycle.services import archive as archive_services
 from lifecycle.services import destruction as destruction_services
 from lifecycle.services import holds as hold_services
 from lifecycle.services import subject as subject_services
+from tests.authz import parts
 from tests.factories import CustomerFactory, UserFactory
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Product, Transaction
@@ -68,6 +70,8 @@ class Side:
     archive_request: ArchiveRequest | None = None  # the clerk's, on `changed`, waiting for the reviewer
     sample: SampleCheck | None = None  # a record another reviewer approved, drawn for the reviewer's second check
     subject_request: SubjectRequest | None = None  # the customer asked for a copy; identity checked
+    # Rows a later part of the product adds (tests/authz/parts/<part>.py), by name: `s.extra["token"]`.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def archive_numbers(self) -> set[str]:
@@ -266,6 +270,9 @@ def build_world(*, clerk, other_clerk, reviewer, manager, other_department_manag
     for side in (home, away):
         side.product, side.unused_tag = product, unused_tag
         side.history["product"] = product_history
+    for side, n in ((home, 100), (away, 200)):
+        for build in parts.builders():
+            side.extra.update(build(side, n))
     return World(
         home=home,
         away=away,
