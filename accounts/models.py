@@ -17,11 +17,28 @@ class Role(models.TextChoices):
 class Department(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # The department above this one (issue 20 item 4): its managers are of a
+    # higher scope, and approve what this department's managers may not approve
+    # for themselves (a survey round's analysis). Empty: a top-level department.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="department_not_its_own_parent",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
