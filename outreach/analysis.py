@@ -145,7 +145,12 @@ def analyse(survey_round: SurveyRound) -> Analysis:
     }
     low = settings.CRM_SURVEY_LOW_SCORE
     low_scores = [
-        {"archive_no": r["customer__archive_no"], "comment": r["feedback__comment"], **{d: r[d] for d in DIMENSIONS}}
+        {
+            "customer_id": r["customer_id"],
+            "archive_no": r["customer__archive_no"],
+            "comment": r["feedback__comment"],
+            **{d: r[d] for d in DIMENSIONS},
+        }
         for r in scores
         if min(r[d] for d in DIMENSIONS) <= low
     ][:LOW_SCORES_SHOWN]

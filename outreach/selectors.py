@@ -13,11 +13,12 @@ from accounts.models import User
 from customers.models import Customer
 from customers.models.choices import Kind, Status
 from customers.rights import may_hold_records
+from customers.selectors import customers_visible_to
 from interactions.models import Channel
 from lifecycle.models import SubjectRequest, SubjectRequestKind, SubjectRequestStatus
 from outreach import rights
 from outreach.calendar import Occasion, holidays_between, month_days_between
-from outreach.models import CorrectiveAction, GreetingSent, RoundStatus
+from outreach.models import CorrectiveAction, GreetingSent, RoundMember, RoundStatus
 
 MY_WORK_ROWS = 10
 MY_WORK_CAP = 99
@@ -184,3 +185,27 @@ def my_work(*, user: User) -> dict:
         "today": today,
         "channels": Channel.choices,
     }
+
+
+def members_visible_to(user: User, survey_round) -> QuerySet[RoundMember]:
+    """The round's customers the user may see (a clerk: their own)."""
+    return (
+        RoundMember.objects.filter(round=survey_round, customer__in=customers_visible_to(user).values("pk"))
+        .select_related("customer", "feedback")
+        .order_by("id")
+    )
+
+
+def answerable_members(user: User) -> QuerySet[RoundMember]:
+    """Round members of the rounds the user sees whose customer the user sees."""
+    return RoundMember.objects.filter(
+        round__in=rights.rounds_visible_to(user).values("pk"), customer__in=customers_visible_to(user).values("pk")
+    ).select_related("round", "customer")
+
+
+def low_scores_visible_to(user: User, rows: list[dict]) -> list[dict]:
+    """The analysis's low scores, the archive number hidden where the user may
+    not see the customer (one query)."""
+    ids = {r["customer_id"] for r in rows}
+    visible = set(customers_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [r if r["customer_id"] in visible else {**r, "archive_no": "—", "comment": ""} for r in rows]

@@ -15,7 +15,6 @@ from core.pagination import CappedPaginator
 from core.visibility import visible_or_404
 from outreach import analysis, rights, selectors, services
 from outreach.forms import ActionForm, AnswerForm, ApproveForm, GreetingSendForm, RoundOpenForm
-from outreach.models import RoundMember
 
 PAGE = 50
 
@@ -82,17 +81,18 @@ def round_open(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    survey_round = rights.round_for(request.user, pk)
-    members = RoundMember.objects.filter(round=survey_round).select_related("customer", "feedback")
+    survey_round, user = rights.round_for(request.user, pk), request.user
+    members = selectors.members_visible_to(user, survey_round)
     page = CappedPaginator(members, PAGE).get_page(request.GET.get("page"))
-    user = request.user
+    report = analysis.analyse(survey_round)
     return render(
         request,
         "outreach/round_detail.html",
         {
             "round": survey_round,
             "page": page,
-            "report": analysis.analyse(survey_round),
+            "report": report,
+            "low_scores": selectors.low_scores_visible_to(user, report.low_scores),
             "actions": survey_round.actions.select_related("owner")[:100],
             "may_answer": rights.may_answer(user, survey_round),
             "may_close": rights.may_close_round(user, survey_round),
@@ -105,8 +105,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    rounds = rights.rounds_visible_to(request.user).values("pk")
-    member = visible_or_404(RoundMember.objects.filter(round__in=rounds).select_related("round", "customer"), pk)
+    member = visible_or_404(selectors.answerable_members(request.user), pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
