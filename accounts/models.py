@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -42,6 +43,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A department may not end up above itself (A above B above A): walk up
+        # from the chosen parent; the check constraint covers only A above A.
+        seen, current = set(), self.parent
+        while current is not None and current.pk not in seen:
+            if self.pk is not None and current.pk == self.pk:
+                raise ValidationError({"parent": _("A department cannot be placed below itself.")})
+            seen.add(current.pk)
+            current = current.parent
 
 
 class User(AbstractUser):
