@@ -64,7 +64,8 @@ def _personal(base: QuerySet, *, field: str, kind: str, occasion: str, start: da
         matches |= Q(**{f"{field}__month": month, f"{field}__day": day})
         whens.append(When(**{f"{field}__month": month, f"{field}__day": day}, then=Value(celebrated)))
     return (
-        base.filter(matches, kind=kind)
+        # Born (or founded) before the window: no greeting for a day not yet come round once.
+        base.filter(matches, kind=kind, **{f"{field}__lt": start})
         .exclude(_sent(occasion, on__range=(start, end)))
         .annotate(occasion=Value(occasion, output_field=CharField()), on=Case(*whens, output_field=DateField()))
     )
@@ -126,7 +127,7 @@ def is_due(*, customer: Customer, occasion: str, on: date, today: date | None = 
         born = customer.founded_on if customer.kind == Kind.ORGANIZATION else None
     else:
         return any(h.occasion == occasion and h.on == on for h in holidays_between(on, on))
-    return born is not None and month_days_between(on, on).get((born.month, born.day)) == on
+    return born is not None and born < on and month_days_between(on, on).get((born.month, born.day)) == on
 
 
 def actions_for(user: User) -> QuerySet[CorrectiveAction]:
