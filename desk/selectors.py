@@ -33,6 +33,7 @@ from lifecycle.selectors import (
     samples_waiting_for,
     subject_requests_near_deadline_for,
 )
+from outreach import selectors as outreach_selectors
 from review.models import Decision, ReviewDecision
 from transactions.selectors import my_transactions, transaction_queue
 
@@ -247,6 +248,7 @@ def my_work_panels(*, user: User) -> dict:
     """The panels of every role the user holds, and what is due for themselves."""
     return {
         **lifecycle_work(user=user),
+        **outreach_selectors.my_work(user=user),
         "today": timezone.localdate(),
         "due": due_now(user=user),
         "clerk": clerk_work(user=user) if is_clerk(user) else None,
