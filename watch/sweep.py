@@ -138,7 +138,9 @@ def watch_sweep(*, now: datetime | None = None) -> dict[str, int]:
             alert.count, alert.evidence = burst.count, evidence
             grown.append(alert)
     for alert in new:
-        alert.full_clean(validate_unique=False, validate_constraints=False)
+        # The accounts come from the log's own foreign key: checking each one exists
+        # again would cost a query per alert.
+        alert.clean_fields(exclude=["account", "department", "acknowledged_by"])
     Alert.objects.bulk_create(new, ignore_conflicts=True)
     if grown:
         Alert.objects.bulk_update(grown, ["count", "evidence"])
