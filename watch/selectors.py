@@ -64,6 +64,7 @@ class CustomerRow:
     masked_name: str
     counts: Counter = field(default_factory=Counter)  # access-log action (and "changed") → count
     fields: Counter = field(default_factory=Counter)  # field name → reveals
+    fields_shown: list[tuple[str, int]] = field(default_factory=list)  # (field label, reveals), for the page
 
     @property
     def total(self) -> int:
@@ -151,6 +152,7 @@ def incident_report(*, account: User, since: datetime, until: datetime) -> Repor
     names = _names(sorted({key[0] for key in customers if key[0] is not None}))
     for line in customers.values():
         line.masked_name = names.get(line.customer_id, "")
+        line.fields_shown = [(field_labels.get(name, name), n) for name, n in sorted(line.fields.items())]
     matched, exports = _lookups_and_exports(entries)
     return Report(
         account=account,
