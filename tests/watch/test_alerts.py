@@ -178,3 +178,15 @@ def test_my_work_of_the_watch_costs_a_fixed_number_of_queries_and_is_empty_for_o
         work = selectors.my_work(user=security_officer)
     assert len(work["watch_alerts"]) == 10 and work["watch_alerts_count"] == 12
     assert selectors.my_work(user=clerk) == {}
+
+
+@pytest.mark.django_db
+def test_the_my_work_partial_shows_the_officers_alerts_and_nothing_for_others(clerk, security_officer, usual_month):
+    from django.template.loader import render_to_string
+
+    log(clerk, REVEAL, 40, when=local_noon(0))
+    watch_sweep()
+    shown = render_to_string("watch/_my_work.html", selectors.my_work(user=security_officer))
+    assert 'data-testid="my-work-watch-alerts"' in shown and "clerk" in shown
+    assert reverse("watch:alert", kwargs={"pk": Alert.objects.get().pk}) in shown
+    assert render_to_string("watch/_my_work.html", selectors.my_work(user=clerk)).strip() == ""
