@@ -67,6 +67,8 @@ class IncidentUpdateForm(forms.Form):
 
 
 class LockForm(forms.Form):
+    # The incident the lock answers, when it was started from one (kept with the lock).
+    incident = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(
         label=_("I understand: the account is disabled and its sessions, grants and API tokens end now.")

@@ -39,11 +39,12 @@ def report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         since, until = form.window
         found = selectors.incident_report(account=form.account, since=since, until=until)
-    initial = None if request.GET else AccountWindowForm.last_week()
-    if initial:
-        form = AccountWindowForm(initial=initial, reader=request.user)
+    if not request.GET:
+        form = AccountWindowForm(initial=AccountWindowForm.last_week(), reader=request.user)
     query = request.GET.urlencode() if found else ""
-    return render(request, "watch/report.html", {"form": form, "report": found, "query": query})
+    accounts = [] if found else list(selectors.accounts_in_scope(request.user).exclude(pk=request.user.pk)[:200])
+    context = {"form": form, "report": found, "query": query, "accounts": accounts}
+    return render(request, "watch/report.html", context)
 
 
 @login_required
@@ -178,10 +179,13 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
     if not rights.may_lock(request.user, account):
         messages.error(request, _("You may not lock this account."))
         return redirect("watch:report")
-    form = LockForm(request.POST or None)
+    form = LockForm(request.POST or None, initial={"incident": request.GET.get("incident", "")[:12]})
     if request.method == "POST" and form.is_valid():
+        incident = selectors.incidents_for(request.user).filter(pk=form.cleaned_data["incident"], account=account)
         try:
-            done = services.account_lock(actor=request.user, account=account, reason=form.cleaned_data["reason"])
+            done = services.account_lock(
+                actor=request.user, account=account, reason=form.cleaned_data["reason"], incident=incident.first()
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:

@@ -100,3 +100,27 @@ def test_another_departments_officer_or_a_manager_cannot_open_the_incident(
         client.force_login(user)
         assert client.get(reverse("watch:incident", args=[incident.pk])).status_code == 404
         assert client.get(reverse("watch:notice", args=[incident.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_lock_started_from_an_incident_is_kept_with_it_and_shown_in_the_notice(
+    client, security_officer, manager, incident
+):
+    client.force_login(security_officer)
+    url = reverse("watch:lock", kwargs={"pk": manager.pk})
+    page = client.get(url, {"incident": incident.pk})
+    assert f'value="{incident.pk}"' in page.content.decode()
+    client.post(url, {"reason": "疑似泄露", "confirm": "on", "incident": incident.pk})
+    assert list(incident.locks.values_list("reason", flat=True)) == ["疑似泄露"]
+    body = client.get(reverse("watch:notice", args=[incident.pk])).content.decode()
+    assert "账户 manager 已于" in body
+
+
+@pytest.mark.django_db
+def test_the_report_page_lists_the_accounts_the_officer_watches_and_not_others(
+    client, security_officer, clerk, other_department_manager
+):
+    client.force_login(security_officer)
+    body = client.get(reverse("watch:report")).content.decode()
+    assert "?user=clerk&amp;since=" in body
+    assert "other_manager" not in body and "?user=security&amp;" not in body
