@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +33,7 @@ from django.db.models import Q
 from audit.reasons import Reason, encode
 from customers.models import ChangeRequest, ChangeStatus, Customer, Status
 from customers.services.merge import RECORD_IDENTITY_AND_WORKFLOW
+from vault import keystore
 from vault.models import DataKey
 
 # The tombstone: what stays of the customer's own row. Everything else is reset to
@@ -155,6 +157,13 @@ def shred_customer(customer: Customer, *, note: str, actor) -> tuple[int, dict]:
     customer.save()  # the tombstone: its one new history row holds nothing personal
     tally.add(Customer, 1, [f.name for f in erasable_customer_fields()])
     transaction.on_commit(sqlite_forget_old_pages)
+    # Outside the database: the ledger a restore replays (vault.keystore; the shares
+    # themselves go with the data keys' rows, vault.signals).
+    transaction.on_commit(
+        partial(
+            keystore.ledger_append, kind="destroyed", subject=customer.pk, label=customer.archive_no, key_ids=key_ids
+        )
+    )
     return shredded, tally.as_json()
 
 
