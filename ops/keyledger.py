@@ -14,16 +14,21 @@ may call both vault (the store) and lifecycle (the shredding) (issue 18 item 2).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 
 from customers.models import Customer, Status
 from lifecycle.models import DestructionRecord
 from lifecycle.shredding import shred_customer
 from ops import backup_format as fmt
-from vault import keystore
+from vault import crypto, keystore
 from vault.models import DataKey
+
+# An ID or bank number as an import problem may quote it (digits, maybe spaced, an X).
+NUMBER = re.compile(r"\d[\d ]{13,24}[\dXx]")
 
 
 def reconcile_key_store() -> dict:
@@ -62,6 +67,24 @@ def _erase_merged(customer: Customer, key_ids: list[str]) -> None:
     DataKey.objects.filter(id__in=key_ids).delete()
 
 
+def _erase_sealed_quotes(customer: Customer) -> int:
+    """Import problems quoting the customer's ID or bank number. Its sealed values
+    no longer open (the share is gone), so `shred_customer` cannot search for them;
+    the blind indexes still in the restored row find them instead."""
+    indexes = {i for i in (customer.id_number_index, customer.bank_account_index) if i}
+    if not indexes:
+        return 0
+    RowProblem = apps.get_model("bulk", "RowProblem")
+    quoting = []
+    for pk, message in RowProblem.objects.filter(message__regex=r"[0-9]{6}").values_list("pk", "message").iterator():
+        for found in NUMBER.findall(message):
+            number = found.replace(" ", "").upper()
+            if {crypto.blind_index(domain, number) for domain in ("id_number", "bank_account")} & indexes:
+                quoting.append(pk)
+                break
+    return RowProblem.objects.filter(pk__in=quoting).update(message="")
+
+
 def replay_ledger() -> Replay:
     replay = Replay()
     for entry in keystore.ledger_read():
@@ -73,6 +96,7 @@ def replay_ledger() -> Replay:
                 replay.mismatched.append(entry["label"])
                 continue
             if entry["kind"] == "destroyed" and customer.status != Status.DESTROYED:
+                _erase_sealed_quotes(customer)
                 shred_customer(customer, note=f"ledger {entry['label']}", actor=None)
                 replay.destroyed.append(entry["label"])
             elif entry["kind"] == "merged" and DataKey.objects.filter(id__in=entry["keys"]).exists():
