@@ -29,7 +29,7 @@ def made(db, backups, settings) -> Path:
     (imports / "upload.bin").write_bytes(os.urandom(5 * fmt.CHUNK // 2))  # several chunks, whatever the database
     out = backups / "b.cbak"
     backup.backup_database(out)
-    assert out.stat().st_size > 3 * fmt.CHUNK
+    assert out.stat().st_size > 2 * fmt.CHUNK  # three chunks at least
     _verify(out)
     return out
 
