@@ -77,9 +77,9 @@ def new_data_key() -> DataKey:
     """An unsaved data key, fresh and random: its share is written to the key
     store (outside the database) and the key masked by it is wrapped by the newest
     master key. Both are needed to open it again."""
-    data_key = DataKey(id=uuid.uuid4())
+    key_id, share = keystore.allocate()
+    data_key = DataKey(id=key_id)
     plain = AESGCM.generate_key(bit_length=256)
-    share = keystore.share_new(data_key.id)
     data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, keystore.mask(plain, share))
     data_key._aead = AESGCM(plain)
     return data_key

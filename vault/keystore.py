@@ -2,7 +2,8 @@
 
 Each data key is kept in the database wrapped by a master key, but what is wrapped
 is the key XOR a random 32-byte *share* that lives only here, in the directory
-`CRM_KEY_STORE` (one small file per data key, written atomically and fsync'd).
+`CRM_KEY_STORE` (in batch files of 1,024 shares, each fsync'd before any of its keys
+is used; see `allocate`).
 Unwrapping needs both: the wrapped key from the database and its share from this
 directory. Deleting a data key (destruction, a merge's shredding) deletes its share
 once the transaction commits, so a copy of the database taken *before* the
@@ -23,6 +24,7 @@ import fcntl
 import json
 import os
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -32,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SHARE_BYTES = 32
+ZERO = bytes(SHARE_BYTES)
 LEDGER = "ledger.jsonl"
 SHARES = "shares"
 
@@ -58,11 +61,96 @@ def _share_path(key_id: uuid.UUID | str) -> Path:
     return root() / SHARES / name[:2] / name
 
 
+# New data keys take their ids and shares from a *batch*: BATCH shares made at once
+# in one file, written and fsync'd once (a share per key fsync'd alone costs ~6 ms;
+# a batch costs the same for 1,024 keys). The key's id names its batch (its first 12
+# bytes, a UUID of version 8) and its place in it (the last 4). Destroying a key
+# overwrites its 32 bytes with zeros in place and fsyncs. Keys made before batches
+# (migration vault 0002) keep one file each.
+BATCH = 1024
+_batch_lock = threading.Lock()
+_batch = {"pid": None, "prefix": b"", "shares": b"", "next": BATCH, "root": None}
+
+
+def _batch_path(prefix: bytes) -> Path:
+    return root() / SHARES / f"{prefix.hex()}.batch"
+
+
+def _batched(key_id: uuid.UUID) -> tuple[Path, int] | None:
+    if key_id.version != 8:
+        return None
+    return _batch_path(key_id.bytes[:12]), int.from_bytes(key_id.bytes[12:], "big") * SHARE_BYTES
+
+
+def _batch_id(prefix: bytes, index: int) -> uuid.UUID:
+    return uuid.UUID(bytes=prefix + index.to_bytes(4, "big"))
+
+
+def _new_batch() -> tuple[bytes, bytes]:
+    raw = bytearray(secrets.token_bytes(12))
+    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    prefix = bytes(raw)
+    path = _batch_path(prefix)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shares = secrets.token_bytes(BATCH * SHARE_BYTES)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, shares)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _fsync_dir(path.parent)
+    return prefix, shares
+
+
+def allocate() -> tuple[uuid.UUID, bytes]:
+    """A new data key's id and its share, already durable in the key store. A
+    forked process starts a batch of its own (never its parent's ids)."""
+    with _batch_lock:
+        if _batch["pid"] != os.getpid() or _batch["next"] >= BATCH or _batch["root"] != root():
+            prefix, shares = _new_batch()
+            _batch.update(pid=os.getpid(), prefix=prefix, shares=shares, next=0, root=root())
+        index = _batch["next"]
+        _batch["next"] += 1
+        share = _batch["shares"][index * SHARE_BYTES : (index + 1) * SHARE_BYTES]
+        key_id = _batch_id(_batch["prefix"], index)
+    return key_id, share
+
+
+def _pread(path: Path, offset: int) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        share = os.pread(fd, SHARE_BYTES, offset)
+    finally:
+        os.close(fd)
+    return share
+
+
+def _pwrite(path: Path, offset: int, data: bytes) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, data, offset)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def share_put(key_id: uuid.UUID | str, share: bytes) -> None:
-    """Write a share durably: a temporary file, fsync'd, renamed into place, the
-    directory fsync'd — a crash leaves either no share or the whole one."""
-    if len(share) != SHARE_BYTES:
-        raise ValueError("a share is 32 bytes")
+    """Write a share durably (a key-store restore, or a key made before batches):
+    a temporary file, fsync'd, renamed into place, the directory fsync'd — a crash
+    leaves either no share or the whole one."""
+    if len(share) != SHARE_BYTES or share == ZERO:
+        raise ValueError("a share is 32 bytes, not all zero")
+    key_id = uuid.UUID(str(key_id))
+    batched = _batched(key_id)
+    if batched is not None:
+        _pwrite(*batched, share)
+        return
     path = _share_path(key_id)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -83,17 +171,31 @@ def share_new(key_id: uuid.UUID | str) -> bytes:
 
 
 def share_get(key_id: uuid.UUID | str) -> bytes | None:
-    try:
-        share = _share_path(key_id).read_bytes()
-    except FileNotFoundError:
-        return None
-    return share if len(share) == SHARE_BYTES else None
+    key_id = uuid.UUID(str(key_id))
+    batched = _batched(key_id)
+    if batched is not None:
+        share = _pread(*batched)
+    else:
+        try:
+            share = _share_path(key_id).read_bytes()
+        except FileNotFoundError:
+            return None
+    return share if share and len(share) == SHARE_BYTES and share != ZERO else None
 
 
 def shares_forget(key_ids: Iterable[uuid.UUID | str]) -> int:
-    """Delete the shares of these data keys; returns how many were there."""
+    """Delete the shares of these data keys (a batched one is overwritten with
+    zeros in place); returns how many were there."""
     gone, parents = 0, set()
     for key_id in key_ids:
+        key_id = uuid.UUID(str(key_id))
+        if share_get(key_id) is None:
+            continue
+        batched = _batched(key_id)
+        if batched is not None:
+            _pwrite(*batched, ZERO)
+            gone += 1
+            continue
         path = _share_path(key_id)
         try:
             path.unlink()
@@ -106,23 +208,23 @@ def shares_forget(key_ids: Iterable[uuid.UUID | str]) -> int:
     return gone
 
 
-def share_ids(*, older_than: float | None = None) -> Iterator[uuid.UUID]:
-    """Every data key id with a share here (optionally only shares older than
-    `older_than` seconds: a key being created has its share before its row)."""
+def share_ids() -> Iterator[uuid.UUID]:
+    """Every data key id with a share here (unused places of batches included)."""
     base = root() / SHARES
     if not base.is_dir():
         return
-    now = time.time()
-    for bucket in sorted(base.iterdir()):
-        if not bucket.is_dir():
-            continue
-        with os.scandir(bucket) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or len(entry.name) != 32:
-                    continue
-                if older_than is not None and now - entry.stat().st_mtime < older_than:
-                    continue
-                yield uuid.UUID(entry.name)
+    for entry in sorted(base.iterdir()):
+        if entry.is_file() and entry.name.endswith(".batch"):
+            prefix = bytes.fromhex(entry.name.removesuffix(".batch"))
+            data = entry.read_bytes()
+            for index in range(len(data) // SHARE_BYTES):
+                if data[index * SHARE_BYTES : (index + 1) * SHARE_BYTES] != ZERO:
+                    yield _batch_id(prefix, index)
+        elif entry.is_dir():
+            with os.scandir(entry) as files:
+                for item in files:
+                    if not item.name.startswith(".") and len(item.name) == 32:
+                        yield uuid.UUID(item.name)
 
 
 def mask(key: bytes, share: bytes) -> bytes:

@@ -4,6 +4,7 @@ its share, kept in CRM_KEY_STORE, to open."""
 from __future__ import annotations
 
 import importlib
+import uuid
 
 import pytest
 from django.apps import apps as global_apps
@@ -39,7 +40,7 @@ def test_without_its_share_a_data_key_does_not_open_even_with_the_master_key(cle
         _ = _fresh(customer).id_number
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_deleted_data_key_loses_its_share_when_the_deletion_commits_and_keeps_it_when_it_rolls_back(clerk):
     customer = CustomerFactory(actor=clerk)
     key_id = customer.data_key_id
@@ -90,3 +91,30 @@ def test_the_ledger_keeps_each_entry_on_its_own_line_and_skips_a_torn_last_line(
         ledger.write('{"kind": "destroyed", "subj')  # a crash mid-append
     keystore.ledger_append(kind="merged", subject=8, label="KH2026000008", key_ids=[])
     assert [(e["subject"], e["kind"]) for e in keystore.ledger_read()] == [(7, "destroyed"), (8, "merged")]
+
+
+def test_shares_are_made_a_batch_at_a_time_and_a_forked_process_never_reuses_its_parents_ids(settings, tmp_path):
+    import os
+
+    settings.CRM_KEY_STORE = str(tmp_path)
+    made = [keystore.allocate() for _ in range(keystore.BATCH + 1)]
+    assert len({key_id for key_id, _ in made}) == keystore.BATCH + 1
+    assert len(list((tmp_path / keystore.SHARES).glob("*.batch"))) == 2
+    assert all(keystore.share_get(key_id) == share for key_id, share in made)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write, keystore.allocate()[0].bytes)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child_id = uuid.UUID(bytes=os.read(read, 16))
+    assert child_id.bytes[:12] not in {key_id.bytes[:12] for key_id, _ in made}
+
+
+def test_forgetting_a_batched_share_zeroes_it_in_place_and_leaves_its_neighbours(settings, tmp_path):
+    settings.CRM_KEY_STORE = str(tmp_path)
+    (first, _), (second, share) = keystore.allocate(), keystore.allocate()
+    assert keystore.shares_forget([first]) == 1
+    assert keystore.share_get(first) is None and keystore.share_get(second) == share
+    assert first not in set(keystore.share_ids()) and second in set(keystore.share_ids())
+    assert keystore.shares_forget([first]) == 0
