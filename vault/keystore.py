@@ -254,6 +254,8 @@ def ledger_append(*, kind: str, subject: int, label: str, key_ids: Iterable, at:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
+        if any((e["kind"], e["subject"], e["label"]) == (kind, int(subject), str(label)) for e in ledger_read()):
+            return entry  # already there (a restore replaying it destroys the customer again)
         if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line  # after a torn line (a crash mid-append), a line of its own
         os.write(fd, line)

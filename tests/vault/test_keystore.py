@@ -90,6 +90,7 @@ def test_the_ledger_keeps_each_entry_on_its_own_line_and_skips_a_torn_last_line(
     with keystore.ledger_path().open("a") as ledger:
         ledger.write('{"kind": "destroyed", "subj')  # a crash mid-append
     keystore.ledger_append(kind="merged", subject=8, label="KH2026000008", key_ids=[])
+    keystore.ledger_append(kind="merged", subject=8, label="KH2026000008", key_ids=[])  # once is enough
     assert [(e["subject"], e["kind"]) for e in keystore.ledger_read()] == [(7, "destroyed"), (8, "merged")]
 
 
