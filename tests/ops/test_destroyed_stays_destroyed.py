@@ -77,3 +77,31 @@ def test_without_the_ledger_replay_the_restored_copy_still_cannot_decrypt_the_de
         _ = copy.id_number
     with pytest.raises(crypto.DataKeyDestroyed):
         _ = copy.bank_account
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_record_merged_away_after_the_backup_loses_its_keys_and_sealed_values_again_on_restore(
+    clerk, other_clerk, reviewer, manager, backups
+):
+    from customers import services as customer_services
+    from tests.customers.test_merge import _approved
+
+    survivor = _approved(clerk, reviewer, n=1, name="刘洋", mobile="+8613600000001")
+    merged = _approved(other_clerk, reviewer, n=2, name="劉洋", mobile="+8613600000002")
+    survivor_id_number = Customer.objects.get(pk=survivor.pk).id_number
+    before = backups / "before.cbak"
+    backup.backup_database(before)
+    merge = customer_services.merge_propose(
+        actor=manager, survivor=survivor, merged=merged, take_from_merged=[], reason="同一人"
+    )
+    customer_services.merge_approve(actor=reviewer, merge=merge)
+    assert [(e["kind"], e["subject"]) for e in keystore.ledger_read()] == [("merged", merged.pk)]
+
+    report = restore(before, force=True)
+
+    assert report.replay.merged == [merged.archive_no] and report.replay.destroyed == []
+    copy = Customer.objects.get(pk=merged.pk)
+    assert (copy.data_key_id, copy.id_number_index, copy.bank_account_index) == (None, "", "")
+    assert copy.id_number == "" and copy.bank_account == ""
+    assert not DataKey.objects.filter(pk=merged.data_key_id).exists()
+    assert Customer.objects.get(pk=survivor.pk).id_number == survivor_id_number  # the survivor untouched
