@@ -244,16 +244,14 @@ def backup_keys(out: Path, *, progress: Progress | None = None) -> dict:
     ledger = keystore.ledger_path()
     with atomic_output(out) as handle:
         members = fmt.MemberWriter(fmt.SealingWriter(handle, kind=fmt.KEYS))
-        ids = sorted(keystore.share_ids())
-        manifest = {"kind": "keys", "created_at": _now_iso(), "shares": len(ids)}
+        manifest = {"kind": "keys", "created_at": _now_iso()}
         members.member("manifest.json", json.dumps(manifest, sort_keys=True).encode())
         members.member("ledger.jsonl", ledger.read_bytes() if ledger.exists() else b"")
         members.begin("shares.bin")
-        block = bytearray()
-        for key_id in ids:
-            share = keystore.share_get(key_id)
-            if share is not None:
-                block += key_id.bytes + share
+        block, count = bytearray(), 0
+        for key_id, share in keystore.shares():
+            block += key_id.bytes + share
+            count += 1
             if len(block) >= READ:
                 members.data(bytes(block))
                 progress.advance(len(block))
@@ -261,7 +259,7 @@ def backup_keys(out: Path, *, progress: Progress | None = None) -> dict:
         members.data(bytes(block))
         members.end()
         members.close()
-    return manifest
+    return {**manifest, "shares": count}
 
 
 def read_manifest(names: Iterator[tuple[str, Iterator[bytes]]]) -> dict:

@@ -208,8 +208,9 @@ def shares_forget(key_ids: Iterable[uuid.UUID | str]) -> int:
     return gone
 
 
-def share_ids() -> Iterator[uuid.UUID]:
-    """Every data key id with a share here (unused places of batches included)."""
+def shares() -> Iterator[tuple[uuid.UUID, bytes]]:
+    """Every (data key id, share) here, unused places of batches included: a
+    batch file is read whole, once."""
     base = root() / SHARES
     if not base.is_dir():
         return
@@ -218,13 +219,22 @@ def share_ids() -> Iterator[uuid.UUID]:
             prefix = bytes.fromhex(entry.name.removesuffix(".batch"))
             data = entry.read_bytes()
             for index in range(len(data) // SHARE_BYTES):
-                if data[index * SHARE_BYTES : (index + 1) * SHARE_BYTES] != ZERO:
-                    yield _batch_id(prefix, index)
+                share = data[index * SHARE_BYTES : (index + 1) * SHARE_BYTES]
+                if share != ZERO:
+                    yield _batch_id(prefix, index), share
         elif entry.is_dir():
             with os.scandir(entry) as files:
                 for item in files:
                     if not item.name.startswith(".") and len(item.name) == 32:
-                        yield uuid.UUID(item.name)
+                        share = share_get(item.name)
+                        if share is not None:
+                            yield uuid.UUID(item.name), share
+
+
+def share_ids() -> Iterator[uuid.UUID]:
+    """Every data key id with a share here."""
+    for key_id, _share in shares():
+        yield key_id
 
 
 def mask(key: bytes, share: bytes) -> bytes:
