@@ -327,7 +327,9 @@ if not CRM_KEY_STORE:
 if not DEBUG and not Path(CRM_KEY_STORE).is_dir():
     raise ImproperlyConfigured(f"CRM_KEY_STORE={CRM_KEY_STORE!r} is not a directory.")
 if DEBUG:
-    # Commands that run others as production does (the benchmarks) pass this on.
+    # Development makes it; commands that run others as production does (the
+    # benchmarks) pass it on.
+    Path(CRM_KEY_STORE).mkdir(mode=0o700, parents=True, exist_ok=True)
     os.environ.setdefault("CRM_KEY_STORE", CRM_KEY_STORE)
 # Encrypts backups (`manage.py backup`), separate from the field keys: base64 of 32 bytes.
 CRM_BACKUP_KEY = env_str("CRM_BACKUP_KEY")

@@ -14,9 +14,11 @@ def _key_store_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _test_key_store(settings, _key_store_dir):
-    """Tests keep the data keys' shares and the destruction ledger in a temp dir."""
+def _test_key_store(settings, _key_store_dir, monkeypatch):
+    """Tests keep the data keys' shares and the destruction ledger in a temp dir
+    (and the processes a test starts, such as a worker, use the same)."""
     settings.CRM_KEY_STORE = str(_key_store_dir)
+    monkeypatch.setenv("CRM_KEY_STORE", str(_key_store_dir))
 
 
 @pytest.fixture(autouse=True)
