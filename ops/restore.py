@@ -27,7 +27,7 @@ from django.db import connection
 from audit import chain
 from audit.services import VerifyResult, access_log_verify
 from ops import backup_format as fmt
-from ops.backup import PARTIAL, READ, Progress, pg_command, pg_params, read_manifest, remove_stale_partials, verify
+from ops.backup import PARTIAL, Progress, pg_command, pg_params, read_manifest, remove_stale_partials, verify
 from ops.keyledger import Replay, replay_ledger
 
 
@@ -182,6 +182,3 @@ def restore(path: Path, *, force: bool = False, progress: Progress | None = None
     progress.stage("destruction ledger")
     report.replay = replay_ledger()
     return report
-
-
-__all__ = ["READ", "RestoreFailed", "RestoreRefused", "RestoreReport", "restore"]
