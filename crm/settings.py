@@ -312,6 +312,28 @@ CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}
 
+# --- backup (issue 17's open point, issue 18 items 1-2) ---
+# The key store outside the database (vault.keystore): each data key's share and the
+# destruction ledger. Unwrapping a data key needs its share, so a copy of the database
+# alone never opens a destroyed customer's values. Production names it explicitly (a
+# directory that exists, on another disk or mount than the database, backed up apart
+# with `backup --keys`); development and tests use var/keystore (tests: a temp dir).
+CRM_KEY_STORE = env_str("CRM_KEY_STORE", str(BASE_DIR / "var" / "keystore") if DEBUG else None)
+if not CRM_KEY_STORE:
+    raise ImproperlyConfigured(
+        "Custodian cannot start: missing CRM_KEY_STORE (the directory of the data keys' shares "
+        "and the destruction ledger); see README 'Backups and restore'."
+    )
+if not DEBUG and not Path(CRM_KEY_STORE).is_dir():
+    raise ImproperlyConfigured(f"CRM_KEY_STORE={CRM_KEY_STORE!r} is not a directory.")
+if DEBUG:
+    # Development makes it; commands that run others as production does (the
+    # benchmarks) pass it on.
+    Path(CRM_KEY_STORE).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("CRM_KEY_STORE", CRM_KEY_STORE)
+# Encrypts backups (`manage.py backup`), separate from the field keys: base64 of 32 bytes.
+CRM_BACKUP_KEY = env_str("CRM_BACKUP_KEY")
+
 # --- outreach (issue 20 items 3-4): greetings and the satisfaction programme ---
 # Greetings (birthdays, founding anniversaries, holidays) appear on the owner's
 # list this many days ahead (0-60).
