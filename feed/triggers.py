@@ -132,13 +132,12 @@ def _sqlite_install(s: Source) -> list[str]:
     def insert(row: str, kind: str) -> str:
         return _insert(s, row, kind, xid="0", now=SQLITE_NOW)
 
+    created, deleted = insert("NEW", "'created'"), insert("OLD", "'deleted'")
     return [
-        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_insert AFTER INSERT ON {s.table} "
-        f"BEGIN {insert('NEW', "'created'")}; END;",
+        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_insert AFTER INSERT ON {s.table} BEGIN {created}; END;",
         f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_update AFTER UPDATE ON {s.table} "
         f"BEGIN {insert('NEW', _kind_of_update(s, 'IS'))}; END;",
-        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_delete AFTER DELETE ON {s.table} "
-        f"BEGIN {insert('OLD', "'deleted'")}; END;",
+        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_delete AFTER DELETE ON {s.table} BEGIN {deleted}; END;",
     ]
 
 
