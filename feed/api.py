@@ -1,10 +1,12 @@
 """The change feed over the API (issue 21 item 4): GET `?after=<cursor>&limit=`.
 
 Authentication and permissions are DRF's defaults (the API's tokens); the scope is
-the token owner's, as on the pages."""
+the token owner's, as on the pages. The view sets `rows` (how many changes it
+answered) for a base class that logs each call, should the API mount it through one."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,22 +30,33 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 
 class FeedQuery(serializers.Serializer):
-    after = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=selectors.MAX_LIMIT)
+    after = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="The `next` of the previous answer; none: the start."
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=selectors.MAX_LIMIT, default=selectors.DEFAULT_LIMIT
+    )
+
+
+class FeedPage(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next = serializers.CharField(help_text="Ask with this cursor next; the same one when nothing was new.")
 
 
 class ChangeFeedView(APIView):
     """What changed in the caller's scope, in commit order, after a cursor."""
 
+    rows: int | None = None
+
+    @extend_schema(parameters=[FeedQuery], responses=FeedPage)
     def get(self, request):
         query = FeedQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
             rows, cursor = selectors.changes_after(
-                user=request.user,
-                cursor=query.validated_data.get("after"),
-                limit=query.validated_data.get("limit", selectors.DEFAULT_LIMIT),
+                user=request.user, cursor=query.validated_data.get("after"), limit=query.validated_data["limit"]
             )
-        except BadCursor:
-            return Response({"after": [str(BadCursor.message)]}, status=400)
+        except BadCursor as exc:
+            raise serializers.ValidationError({"after": [BadCursor.message]}) from exc
+        self.rows = len(rows)
         return Response({"results": ChangeSerializer(rows, many=True).data, "next": cursor})
