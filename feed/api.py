@@ -6,6 +6,7 @@ answered) for a base class that logs each call, should the API mount it through 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -31,7 +32,10 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 class FeedQuery(serializers.Serializer):
     after = serializers.CharField(
-        required=False, allow_blank=True, max_length=64, help_text="The `next` of the previous answer; none: the start."
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text=_("The `next` of the previous answer; none: the start."),
     )
     limit = serializers.IntegerField(
         required=False, min_value=1, max_value=selectors.MAX_LIMIT, default=selectors.DEFAULT_LIMIT
@@ -40,7 +44,7 @@ class FeedQuery(serializers.Serializer):
 
 class FeedPage(serializers.Serializer):
     results = ChangeSerializer(many=True)
-    next = serializers.CharField(help_text="Ask with this cursor next; the same one when nothing was new.")
+    next = serializers.CharField(help_text=_("Ask with this cursor next; the same one when nothing was new."))
 
 
 class ChangeFeedView(APIView):
