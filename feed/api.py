@@ -34,7 +34,6 @@ class FeedQuery(serializers.Serializer):
     after = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=64,
         help_text=_("The `next` of the previous answer; none: the start."),
     )
     limit = serializers.IntegerField(
