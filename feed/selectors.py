@@ -15,7 +15,7 @@ from feed.models import TOMBSTONES, Change
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 # The lowest transaction id still running when the reading statement started.
-_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
 def _scope(user: User) -> Q:
@@ -42,7 +42,7 @@ def changes_after(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT)
         return [], feed_cursor.encode(xid, last_id)
     rows = Change.objects.filter(Q(xid__gt=xid) | Q(xid=xid, id__gt=last_id)).filter(_scope(user))
     if connection.vendor == "postgresql":
-        rows = rows.filter(xid__lt=RawSQL(_HORIZON, []))  # noqa: S611 — constant SQL, no input
+        rows = rows.filter(xid__lt=RawSQL(HORIZON, []))  # noqa: S611 — constant SQL, no input
     page = list(rows.order_by("xid", "id")[:limit])
     if page:
         xid, last_id = page[-1].xid, page[-1].id

@@ -1,7 +1,9 @@
 """The triggers that write the change feed, on SQLite and PostgreSQL alike.
 
-Each watched table has an AFTER INSERT / UPDATE / DELETE row trigger that adds one
-`feed_change` row in the writer's own transaction: the object's type, id and
+Each watched table has AFTER INSERT / UPDATE / DELETE triggers that add one
+`feed_change` row per row written, in the writer's own transaction (row triggers on
+SQLite; statement triggers over the statement's transition tables on PostgreSQL,
+so a COPY of 2,000 rows costs one INSERT … SELECT): the object's type, id and
 version, the customer and department it belongs to, and the kind of change. The
 kind is read from the status: a move to `approved` is an approval (a restore when it
 comes from `archived`), a move to `archived`, `destroyed` or `merged` is that
@@ -56,23 +58,27 @@ SOURCES = (
 )
 
 
-def _kind_of_update(source: Source, same: str) -> str:
-    """The kind of an UPDATE, from OLD and NEW (`same`: the dialect's null-safe equality)."""
+def _kind_of_update(source: Source, same: str, *, new: str = "NEW", old: str = "OLD") -> str:
+    """The kind of an UPDATE, from the old and the new row (`same`: the dialect's
+    null-safe equality)."""
     if not source.has_status:
         return "'updated'"
     return (
-        f"CASE WHEN NEW.status {same} OLD.status THEN 'updated' "
-        "WHEN NEW.status = 'approved' AND OLD.status = 'archived' THEN 'restored' "
-        "WHEN NEW.status = 'approved' THEN 'approved' "
-        "WHEN NEW.status = 'archived' THEN 'archived' "
-        "WHEN NEW.status = 'destroyed' THEN 'destroyed' "
-        "WHEN NEW.status = 'merged' THEN 'merged' "
+        f"CASE WHEN {new}.status {same} {old}.status THEN 'updated' "
+        f"WHEN {new}.status = 'approved' AND {old}.status = 'archived' THEN 'restored' "
+        f"WHEN {new}.status = 'approved' THEN 'approved' "
+        f"WHEN {new}.status = 'archived' THEN 'archived' "
+        f"WHEN {new}.status = 'destroyed' THEN 'destroyed' "
+        f"WHEN {new}.status = 'merged' THEN 'merged' "
         "ELSE 'updated' END"
     )
 
 
-def _insert(source: Source, row: str, kind: str, *, xid: str, now: str) -> str:
-    values = [
+COLUMNS = "xid, object_type, object_id, version, kind, customer_id, department_id, merged_into_id, changed_at"
+
+
+def _values(source: Source, row: str, kind: str, *, xid: str, now: str) -> list[str]:
+    return [
         xid,
         f"'{source.object_type}'",
         f"{row}.id",
@@ -83,44 +89,72 @@ def _insert(source: Source, row: str, kind: str, *, xid: str, now: str) -> str:
         source.merged_into.format(r=row),
         now,
     ]
-    return (
-        f"INSERT INTO {TABLE} (xid, object_type, object_id, version, kind, customer_id, department_id, "  # noqa: S608
-        f"merged_into_id, changed_at) VALUES ({', '.join(values)})"
-    )
+
+
+def _insert(source: Source, row: str, kind: str, *, xid: str, now: str) -> str:
+    values = _values(source, row, kind, xid=xid, now=now)
+    return f"INSERT INTO {TABLE} ({COLUMNS}) VALUES ({', '.join(values)})"  # noqa: S608 — our own SQL
 
 
 # --- PostgreSQL ------------------------------------------------------------------
+# Statement triggers over transition tables: one INSERT … SELECT per statement, so a
+# COPY of a batch (seed_scale) or a bulk UPDATE adds its feed rows at the cost of one
+# more INSERT of the batch, not a function call per row.
 
 PG_XID = "pg_current_xact_id()::text::bigint"
+_PG_EVENTS = ("insert", "update", "delete")
+
+
+def _pg_select(s: Source, event: str) -> str:
+    if event == "insert":
+        row, kind, source = "n", "'created'", "feed_new n"
+    elif event == "delete":
+        row, kind, source = "o", "'deleted'", "feed_old o"
+    else:
+        row, kind, source = (
+            "n",
+            _kind_of_update(s, "IS NOT DISTINCT FROM", new="n", old="o"),
+            ("feed_new n JOIN feed_old o ON o.id = n.id"),
+        )
+    columns = _values(s, row, kind, xid="writer", now="now()")
+    return f"SELECT {', '.join(columns)} FROM {source} ORDER BY {row}.id"  # noqa: S608 — our own SQL
 
 
 def _postgres_install(s: Source) -> list[str]:
-    def insert(row: str, kind: str) -> str:
-        return _insert(s, row, kind, xid=PG_XID, now="now()")
-
-    function = f"""
-    CREATE OR REPLACE FUNCTION feed_{s.name}() RETURNS trigger AS $$
-    BEGIN
-        IF TG_OP = 'DELETE' THEN
-            {insert("OLD", "'deleted'")};
-        ELSIF TG_OP = 'INSERT' THEN
-            {insert("NEW", "'created'")};
-        ELSE
-            {insert("NEW", _kind_of_update(s, "IS NOT DISTINCT FROM"))};
-        END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql;
-    """
-    trigger = f"""
-    CREATE OR REPLACE TRIGGER feed_{s.name} AFTER INSERT OR UPDATE OR DELETE ON {s.table}
-    FOR EACH ROW EXECUTE FUNCTION feed_{s.name}();
-    """
-    return [function, trigger]
+    statements = []
+    for event in _PG_EVENTS:
+        tables = {
+            "insert": "NEW TABLE AS feed_new",
+            "update": "OLD TABLE AS feed_old NEW TABLE AS feed_new",
+            "delete": "OLD TABLE AS feed_old",
+        }[event]
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION feed_{s.name}_{event}() RETURNS trigger AS $$
+            DECLARE writer bigint := {PG_XID};
+            BEGIN
+                INSERT INTO {TABLE} ({COLUMNS}) {_pg_select(s, event)};
+                RETURN NULL;
+            END;
+            $$ LANGUAGE plpgsql;
+            """,
+            f"""
+            CREATE OR REPLACE TRIGGER feed_{s.name}_{event} AFTER {event.upper()} ON {s.table}
+            REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION feed_{s.name}_{event}();
+            """,
+        ]
+    return statements
 
 
 def _postgres_remove(s: Source) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS feed_{s.name} ON {s.table};", f"DROP FUNCTION IF EXISTS feed_{s.name}();"]
+    return [
+        sql
+        for event in _PG_EVENTS
+        for sql in (
+            f"DROP TRIGGER IF EXISTS feed_{s.name}_{event} ON {s.table};",
+            f"DROP FUNCTION IF EXISTS feed_{s.name}_{event}();",
+        )
+    ]
 
 
 # --- SQLite ----------------------------------------------------------------------

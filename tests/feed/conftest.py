@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from customers import services as customer_services
 from feed.models import Change
-from feed.selectors import changes_after
+from feed.selectors import HORIZON, changes_after
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory
 from transactions import services as transaction_services
@@ -25,8 +27,24 @@ def _feed_starts_empty(request):
         Change.objects.all().delete()
 
 
+def settle(timeout: float = 120) -> None:
+    """On PostgreSQL, wait until every change written so far is below the readers'
+    horizon: any write transaction still open on the server — another test run's, on
+    this shared machine — holds the feed back (feed.cursor), never for long."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(f"SELECT {HORIZON} > COALESCE((SELECT MAX(xid) FROM feed_change), 0)")  # noqa: S608
+            if cursor.fetchone()[0] or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+
 def read_all(user, cursor=None, *, limit=3) -> tuple[list[Change], str]:
-    """Every change `user` may read after `cursor`, page by page."""
+    """Every change `user` may read after `cursor`, page by page, once all have settled."""
+    settle()
     rows: list[Change] = []
     while True:
         page, cursor = changes_after(user=user, cursor=cursor, limit=limit)
