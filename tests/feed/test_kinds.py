@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from customers import services as customer_services
 from customers.models import Customer
+from feed import triggers
 from feed.models import Change
 from lifecycle.models import DestructionBasis
 from lifecycle.services import archive, destruction
@@ -134,3 +136,22 @@ def test_the_feed_holds_no_value_of_the_customer(clerk, reviewer, manager):
     dump = repr(list(Change.objects.values_list()))
     assert "司马远航" not in dump and "13900001111" not in dump and customer.archive_no not in dump
     assert len(read_all(manager)[0]) >= 9
+
+
+@pytest.mark.django_db
+def test_installing_the_triggers_again_leaves_one_of_each_and_removing_them_stops_the_feed(clerk):
+    with connection.cursor() as cursor:
+        for statement in triggers.install_statements(connection) * 2:
+            cursor.execute(statement)
+    customer = CustomerFactory(actor=clerk)
+    assert Change.objects.filter(object_id=customer.pk, object_type="customer").count() == 1
+
+    with connection.cursor() as cursor:
+        for statement in triggers.remove_statements(connection):
+            cursor.execute(statement)
+        Customer.objects.filter(pk=customer.pk).update(lifecycle_stage="active")
+        assert Change.objects.filter(object_id=customer.pk, object_type="customer").count() == 1
+        for statement in triggers.install_statements(connection):
+            cursor.execute(statement)
+    Customer.objects.filter(pk=customer.pk).update(lifecycle_stage="dormant")
+    assert Change.objects.filter(object_id=customer.pk, object_type="customer").count() == 2
