@@ -17,6 +17,7 @@ from feed.selectors import changes_after
 from tests.feed.conftest import approved, read_all, seen
 
 FEED = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+WAIT = 180  # seconds: generous, on a machine shared with seven other test runs
 
 
 def test_a_cursor_reads_back_as_the_position_it_was_made_from():
@@ -111,7 +112,7 @@ def test_a_change_committed_late_by_the_writer_that_took_the_lower_id_is_neither
             with transaction.atomic():
                 _stage(slow_customer.pk, "active")
                 took_id.set()
-                assert may_commit.wait(timeout=20)
+                assert may_commit.wait(timeout=WAIT)
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -128,10 +129,10 @@ def test_a_change_committed_late_by_the_writer_that_took_the_lower_id_is_neither
 
     slow_writer, fast_writer = threading.Thread(target=slow), threading.Thread(target=fast)
     slow_writer.start()
-    assert took_id.wait(timeout=20)
+    assert took_id.wait(timeout=WAIT)
     fast_writer.start()
     if connection.vendor == "postgresql":
-        fast_writer.join(timeout=20)
+        fast_writer.join(timeout=WAIT)
         assert not fast_writer.is_alive()  # committed, while the slow writer is still open
         assert Change.objects.filter(customer_id=fast_customer.pk).latest("id").kind == "updated"
     # While the slow writer is open the reader is given nothing past it, and keeps its cursor.
@@ -139,8 +140,8 @@ def test_a_change_committed_late_by_the_writer_that_took_the_lower_id_is_neither
     assert page == [] and held == cursor
 
     may_commit.set()
-    slow_writer.join(timeout=20)
-    fast_writer.join(timeout=20)
+    slow_writer.join(timeout=WAIT)
+    fast_writer.join(timeout=WAIT)
     assert errors == []
 
     rows, cursor = read_all(manager, held)
