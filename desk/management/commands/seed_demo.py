@@ -28,7 +28,9 @@ from transactions.demo import seed_business
 from watch.demo import seed_watch
 
 DEFAULT_PASSWORD = "custodian-demo"  # noqa: S105 — the documented demo password (SPEC §6)
-DEPARTMENTS = [("retail", "零售客户部"), ("corporate", "对公客户部")]
+# The head office sits above both departments: its manager approves their survey
+# analyses (a manager of higher scope, issue 20 item 4) and sees no customer of theirs.
+DEPARTMENTS = [("head", "总行", None), ("retail", "零售客户部", "head"), ("corporate", "对公客户部", "head")]
 USERS = [
     # username, last name, first name, role, department, staff (admin access)
     ("clerk1", "李", "娜", Role.CLERK, "retail", False),
@@ -38,6 +40,7 @@ USERS = [
     ("manager1", "陈", "静", Role.MANAGER, "retail", True),
     ("manager2", "杨", "帆", Role.MANAGER, "corporate", True),
     ("security1", "赵", "磊", Role.SECURITY_OFFICER, "retail", True),
+    ("head1", "周", "伟", Role.MANAGER, "head", True),
 ]
 PLACES = [
     ("110105", "北京市", "北京市", "朝阳区", "100020"),
@@ -139,10 +142,11 @@ class Command(BaseCommand):
             )
 
     def _users(self, password: str) -> dict[str, User]:
-        departments = {
-            code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
-            for code, name in DEPARTMENTS
-        }
+        departments: dict[str, Department] = {}
+        for code, name, parent in DEPARTMENTS:
+            departments[code] = Department.objects.update_or_create(
+                code=code, defaults={"name": name, "parent": departments.get(parent)}
+            )[0]
         users = {}
         for username, last, first, role, department, staff in USERS:
             user, _ = User.objects.update_or_create(
