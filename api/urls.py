@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+"""The REST API, /api/v1/ (issue 21). Bearer tokens only; the schema and its
+docs are open (they carry no record)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api import views
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("customers/", views.CustomerList.as_view(), name="customers"),
+    path("customers/search/", views.CustomerSearch.as_view(), name="customer_search"),
+    path("customers/<int:pk>/", views.CustomerDetail.as_view(), name="customer"),
+    path("customers/<int:pk>/reveal/", views.CustomerReveal.as_view(), name="customer_reveal"),
+    path("transactions/", views.TransactionList.as_view(), name="transactions"),
+    path("transactions/<int:pk>/", views.TransactionDetail.as_view(), name="transaction"),
+    path("contacts/", views.ContactList.as_view(), name="contacts"),
+    path("contacts/<int:pk>/", views.ContactDetail.as_view(), name="contact"),
+    path("complaints/", views.ComplaintList.as_view(), name="complaints"),
+    path("complaints/<int:pk>/", views.ComplaintDetail.as_view(), name="complaint"),
+    path("surveys/", views.SurveyList.as_view(), name="surveys"),
+    path("surveys/<int:pk>/", views.SurveyDetail.as_view(), name="survey"),
+    path("products/", views.ProductList.as_view(), name="products"),
+    path("products/<int:pk>/", views.ProductDetail.as_view(), name="product"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
