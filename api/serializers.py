@@ -191,7 +191,7 @@ _FIELD_TYPES = (
 
 
 def _codes(field) -> list:
-    return [code for code, _label in field.choices if code != ""]
+    return [(code, label) for code, label in field.choices if code != ""]
 
 
 def body_serializer(name: str, form_class: type[forms.BaseForm], *, customer: bool) -> type[serializers.Serializer]:

@@ -351,4 +351,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"bearer": []}],
     "AUTHENTICATION_WHITELIST": [],
+    # Three models have a "kind" of their own: name each set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "customers.models.choices.Kind",
+        "TransactionKindEnum": "transactions.models.Kind",
+        "ContactKindEnum": "interactions.models.InteractionKind",
+    },
 }
