@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"bearer": []}],
     "AUTHENTICATION_WHITELIST": [],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
     # Three models have a "kind" of their own: name each set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "customers.models.choices.Kind",
