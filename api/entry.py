@@ -23,6 +23,7 @@ from customers.rights import customer_for
 from interactions import rights as interaction_rights
 from interactions import services as interaction_services
 from interactions.forms import ComplaintForm, InteractionForm
+from submissions.forms import FIELD as FORM_TOKEN
 from transactions import services as transaction_services
 from transactions.forms import TransactionForm
 
@@ -125,6 +126,17 @@ ENTRIES = {
 }
 
 
+def _defaults_for_the_unsent(form: forms.BaseForm, data: QueryDict) -> None:
+    """A field the body leaves out takes the value the page's form starts with
+    (the model's default: tier "general", currency "CNY", now for a contact's time)."""
+    for name, field in form.fields.items():
+        if name in data or field.disabled or name == FORM_TOKEN:
+            continue
+        initial = form.get_initial_for_field(field, name)
+        if isinstance(initial, str | int) and not isinstance(initial, bool) and initial != "":
+            data[name] = str(initial)
+
+
 def enter(kind: str, *, actor: User, body: object):
     """Parse `body` with the page's form and write it with the page's service.
     Raises DRF's ValidationError (400, field by field), Http404 for a customer out
@@ -135,6 +147,7 @@ def enter(kind: str, *, actor: User, body: object):
     data = as_form_data(body)
     customer = customer_of(actor, data) if entry.needs_customer else None
     form = entry.form(data, customer)
+    _defaults_for_the_unsent(form, data)
     if not form.is_valid():
         raise exceptions.ValidationError(form_errors(form.errors))
     try:

@@ -7,6 +7,7 @@ the viewer sees the customer's personal values (`personal` says which)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -197,11 +198,16 @@ def _codes(field) -> list:
 def body_serializer(name: str, form_class: type[forms.BaseForm], *, customer: bool) -> type[serializers.Serializer]:
     """A serializer describing `form_class`'s fields (the schema's request body)."""
     declared: dict = {}
+    model = getattr(getattr(form_class, "_meta", None), "model", None)
+    defaults = {f.name for f in model._meta.fields if f.has_default()} if model else set()
     if customer:
         declared["customer"] = serializers.IntegerField(help_text="The customer's id.")
     for field_name, field in form_class.base_fields.items():
         if field_name == "form_token":
             continue
+        if field_name in defaults or field.initial not in (None, ""):
+            field = copy.copy(field)
+            field.required = False  # the page's starting value stands in (api.entry)
         for kind, make in _FIELD_TYPES:
             if isinstance(field, kind):
                 declared[field_name] = make(field)

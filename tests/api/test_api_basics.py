@@ -123,3 +123,13 @@ def test_a_reveal_needs_a_live_grant_and_a_purpose(enter_client, enter_token, ma
     assert revealed.json() == {"field": "id_number", "value": "110105199003071239"}
     assert revealed["Cache-Control"].startswith("max-age=0") or "no-store" in revealed["Cache-Control"]
     assert AccessLog.objects.filter(action=AccessLog.Action.REVEAL).count() == 1
+
+
+def test_a_field_left_out_takes_the_forms_starting_value_and_spends_no_form_token(enter_client):
+    from submissions.models import UsedFormToken
+
+    body = {key: value for key, value in customer_body().items() if key not in ("tier", "lifecycle_stage")}
+    response = enter_client.post("/api/v1/customers/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["values"]["tier"] == "general"
+    assert not UsedFormToken.objects.exists()

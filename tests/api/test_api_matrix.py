@@ -154,9 +154,7 @@ def _scopes(route: str) -> tuple[str, ...]:
 
 
 @pytest.mark.django_db
-def test_every_api_route_answers_every_token_exactly_as_the_matrix_says(
-    manager, other_department_manager, monkeypatch
-):
+def test_every_api_route_answers_every_token_exactly_as_the_matrix_says(manager, other_department_manager, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/min"})
     world = build_world(manager=manager, other_department_manager=other_department_manager)
     plaintexts = {c.id_number for c in Customer.objects.all() if c.id_number}
@@ -188,7 +186,9 @@ def test_every_api_route_answers_every_token_exactly_as_the_matrix_says(
                             if any(number in text for number in plaintexts):
                                 problems.append("an ID number in the body")
                             if problems:
-                                failures.append(f"{kind} {method.upper()} {route} [{scope}] {url}: " + "; ".join(problems))
+                                failures.append(
+                                    f"{kind} {method.upper()} {route} [{scope}] {url}: " + "; ".join(problems)
+                                )
                             raise _Undo
                     except _Undo:
                         pass

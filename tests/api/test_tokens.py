@@ -96,9 +96,7 @@ def test_the_last_use_is_noted(enter_token):
 
 
 @pytest.mark.parametrize("change", ["disable", "move", "role"])
-def test_a_managers_tokens_end_when_the_manager_is_disabled_moved_or_out_of_the_role(
-    change, manager, other_department
-):
+def test_a_managers_tokens_end_when_the_manager_is_disabled_moved_or_out_of_the_role(change, manager, other_department):
     token, secret = make_token(manager)
     if change == "disable":
         user_disable(actor=None, user=manager)
