@@ -157,7 +157,7 @@ def _scopes(route: str) -> tuple[str, ...]:
 def test_every_api_route_answers_every_token_exactly_as_the_matrix_says(manager, other_department_manager, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/min"})
     world = build_world(manager=manager, other_department_manager=other_department_manager)
-    plaintexts = {c.id_number for c in Customer.objects.all() if c.id_number}
+    plaintexts = {value for c in Customer.objects.all() for value in (c.id_number, c.bank_account) if value}
     failures: list[str] = []
     requests = 0
     for kind in KINDS:
@@ -184,7 +184,7 @@ def test_every_api_route_answers_every_token_exactly_as_the_matrix_says(manager,
                             if leaked := sorted(no for no in forbidden if no in text):
                                 problems.append(f"out-of-scope archive numbers: {leaked}")
                             if any(number in text for number in plaintexts):
-                                problems.append("an ID number in the body")
+                                problems.append("an ID or bank number in the body")
                             if problems:
                                 failures.append(
                                     f"{kind} {method.upper()} {route} [{scope}] {url}: " + "; ".join(problems)
