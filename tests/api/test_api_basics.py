@@ -133,3 +133,14 @@ def test_a_field_left_out_takes_the_forms_starting_value_and_spends_no_form_toke
     assert response.status_code == 201, response.content
     assert response.json()["values"]["tier"] == "general"
     assert not UsedFormToken.objects.exists()
+
+
+def test_a_refusal_speaks_chinese_by_default_and_english_when_asked(enter_token):
+    token, secret = enter_token
+    wrong = secret[:-2] + ("xx" if not secret.endswith("xx") else "yy")
+    chinese = bearer(wrong, "").get("/api/v1/customers/")
+    english = bearer(wrong, "en-US,en;q=0.9").get("/api/v1/customers/")
+    assert chinese.json() == {"detail": "令牌无效。"}
+    assert chinese["Content-Language"] == "zh-hans"
+    assert english.json() == {"detail": "The token is not valid."}
+    assert english["Content-Language"] == "en"
