@@ -16,7 +16,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.models import Customer
+from customers.models import DEFAULT_GRANT_HOURS, MAX_GRANT_HOURS, AccessGrant, Customer
 from customers.presentation import FORM_AND_DETAIL_FIELDS, S2_MASKS, S3_MASKS
 from interactions.models import Complaint, Feedback, Interaction
 from transactions.models import Product, Transaction
@@ -87,6 +87,17 @@ class RevealSerializer(serializers.Serializer):
 class RevealedSerializer(serializers.Serializer):
     field = serializers.CharField()
     value = serializers.CharField()
+
+
+class GrantRequestSerializer(serializers.Serializer):
+    purpose = serializers.CharField(max_length=500, help_text="Why the system needs the full numbers.")
+    hours = serializers.IntegerField(min_value=1, max_value=MAX_GRANT_HOURS, default=DEFAULT_GRANT_HOURS)
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessGrant
+        fields = ["id", "customer", "status", "purpose", "hours", "requested_at", "expires_at"]
 
 
 class SearchSerializer(serializers.Serializer):

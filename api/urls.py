@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/search/", views.CustomerSearch.as_view(), name="customer_search"),
     path("customers/<str:pk>/", views.CustomerDetail.as_view(), name="customer"),
     path("customers/<str:pk>/reveal/", views.CustomerReveal.as_view(), name="customer_reveal"),
+    path("customers/<str:pk>/grant-requests/", views.CustomerGrantRequest.as_view(), name="customer_grant_request"),
     path("transactions/", views.TransactionList.as_view(), name="transactions"),
     path("transactions/<str:pk>/", views.TransactionDetail.as_view(), name="transaction"),
     path("contacts/", views.ContactList.as_view(), name="contacts"),

@@ -16,6 +16,7 @@ from api.base import ApiView
 from api.services import api_reveal
 from core.visibility import visible_or_404
 from customers import selectors as customer_selectors
+from customers import services as customer_services
 from customers.forms import CustomerForm
 from customers.lookups import customer_lookup
 from customers.rights import CustomerRights, customer_for
@@ -114,6 +115,24 @@ class CustomerReveal(ApiView):
         )
         self.rows = 1
         return Response({"field": field, "value": value})
+
+
+class CustomerGrantRequest(ApiView):
+    """Ask for a grant to reveal this customer's ID and bank numbers: the system's
+    account is the requester, and a manager of the department decides on the
+    grants page, as for a clerk's request."""
+
+    serializer_class = serializers.GrantRequestSerializer
+
+    @extend_schema(request=serializers.GrantRequestSerializer, responses={201: serializers.GrantSerializer})
+    def post(self, request, pk: int):
+        customer = customer_for(request.user, pk)
+        body = serializers.GrantRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        grant = customer_services.grant_request(
+            actor=request.user, customer=customer, request=request._request, **body.validated_data
+        )
+        return self.one(grant, serializers.GrantSerializer, status=201)
 
 
 class RowList(ApiView):

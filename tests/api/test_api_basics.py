@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AccessLog
 from customers import services as customer_services
-from customers.models import Customer, Status
+from customers.models import AccessGrant, Customer, Status
 from tests.api.conftest import bearer, customer_body
 from tests.factories import CustomerFactory
 
@@ -113,9 +113,13 @@ def test_a_reveal_needs_a_live_grant_and_a_purpose(enter_client, enter_token, ma
     refused = enter_client.post(url, {"field": "id_number", "purpose": "核对"}, format="json")
     assert refused.status_code == 403
     assert AccessLog.objects.filter(action=AccessLog.Action.REVEAL_REFUSED).count() == 1
-    account = enter_token[0].account
-    customer = Customer.objects.get(pk=created["id"])
-    grant = customer_services.grant_request(actor=account, customer=customer, purpose="对账", hours=1)
+    asked = enter_client.post(
+        f"/api/v1/customers/{created['id']}/grant-requests/", {"purpose": "对账", "hours": 1}, format="json"
+    )
+    assert asked.status_code == 201, asked.content
+    assert asked.json()["status"] == "requested"
+    grant = AccessGrant.objects.get(pk=asked.json()["id"])
+    assert grant.grantee == enter_token[0].account
     customer_services.grant_approve(actor=manager, grant=grant)
     assert enter_client.post(url, {"field": "id_number"}, format="json").status_code == 400
     revealed = enter_client.post(url, {"field": "id_number", "purpose": "对账"}, format="json")

@@ -29,6 +29,7 @@ LIVE = KINDS[:4]
 DETAIL = ("api:customer", "api:transaction", "api:contact", "api:complaint", "api:survey")
 LISTS = ("api:customers", "api:transactions", "api:contacts", "api:complaints", "api:surveys", "api:products")
 OPEN = ("api:schema", "api:docs")
+POSTED = ("api:customer_reveal", "api:customer_grant_request")
 
 
 def _local(hours: int = -2) -> str:
@@ -63,6 +64,7 @@ BODIES = {
     },
     "api:customer_search": lambda customer: {"q": "KH"},
     "api:customer_reveal": lambda customer: {"field": "id_number", "purpose": "核对"},
+    "api:customer_grant_request": lambda customer: {"purpose": "核对开户资料", "hours": 2},
 }
 # A POST that enters a row for the customer named in its body: the scope is that customer's.
 ENTERS_FOR_A_CUSTOMER = ("api:transactions", "api:contacts", "api:complaints")
@@ -85,12 +87,15 @@ def expected(route: str, kind: str, scope: str, method: str) -> int:
         return 200 if method == "get" else 405
     if route == "api:customer_search":
         return 200 if method == "post" else 405
-    # A detail route takes GET, the reveal POST; the other method is refused before any lookup.
-    takes = "post" if route == "api:customer_reveal" else "get"
+    # A detail route takes GET, the reveal and the grant request POST; the other
+    # method is refused before any lookup.
+    takes = "post" if route in POSTED else "get"
     if method != takes:
         return 405
     if scope != IN:
         return 404
+    if route == "api:customer_grant_request":
+        return 201 if enters else 403  # a reader's role does not ask for grants
     return 403 if route == "api:customer_reveal" else 200  # a reveal: no live grant
 
 
@@ -106,7 +111,7 @@ def api_routes() -> set[str]:
 
 
 def routed() -> set[str]:
-    return {*DETAIL, *LISTS, *OPEN, "api:customer_search", "api:customer_reveal", "api:product"}
+    return {*DETAIL, *LISTS, *OPEN, *POSTED, "api:customer_search", "api:product"}
 
 
 def test_every_api_route_is_in_the_matrix_and_no_entry_is_stale():
@@ -148,7 +153,7 @@ def _target(world, kind, route, scope) -> tuple[str, int | None]:
 def _scopes(route: str) -> tuple[str, ...]:
     if route == "api:product":
         return (IN, GONE)  # the catalogue is the company's
-    if route in DETAIL or route == "api:customer_reveal" or route in ENTERS_FOR_A_CUSTOMER:
+    if route in DETAIL or route in POSTED or route in ENTERS_FOR_A_CUSTOMER:
         return (IN, OUT, GONE)
     return (NONE,)
 

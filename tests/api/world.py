@@ -36,6 +36,7 @@ class Rows:
         return {
             "api:customer": self.customer.pk,
             "api:customer_reveal": self.customer.pk,
+            "api:customer_grant_request": self.customer.pk,
             "api:transaction": self.transaction.pk,
             "api:contact": self.contact.pk,
             "api:complaint": self.complaint.pk,

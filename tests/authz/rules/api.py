@@ -18,6 +18,7 @@ def _side_target(attr: str):
 API_TARGETS = {
     "api:customer": _side_target("customer"),
     "api:customer_reveal": _side_target("customer"),
+    "api:customer_grant_request": _side_target("customer"),
     "api:transaction": _side_target("transaction"),
     "api:contact": _side_target("interaction"),
     "api:complaint": _side_target("complaint"),
