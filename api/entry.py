@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from rest_framework import exceptions
 
 from accounts.models import User
@@ -30,6 +31,7 @@ from transactions.forms import TransactionForm
 NON_FIELD = "non_field_errors"
 
 
+@sensitive_variables("body", "data", "value", "values")
 def as_form_data(body: object) -> QueryDict:
     """A JSON object as a browser would post it: each value a string (a list for
     a multi-valued field). Anything else is refused beside its field."""
@@ -137,6 +139,7 @@ def _defaults_for_the_unsent(form: forms.BaseForm, data: QueryDict) -> None:
             data[name] = str(initial)
 
 
+@sensitive_variables("body", "data", "form")
 def enter(kind: str, *, actor: User, body: object):
     """Parse `body` with the page's form and write it with the page's service.
     Raises DRF's ValidationError (400, field by field), Http404 for a customer out

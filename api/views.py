@@ -5,7 +5,9 @@ service, then a serializer. Rows come from the same scopes as the pages
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions
@@ -80,6 +82,7 @@ class CustomerSearch(ApiView):
     serializer_class = serializers.SearchSerializer
 
     @extend_schema(request=serializers.SearchSerializer, responses=serializers.SearchResultSerializer)
+    @method_decorator(sensitive_variables("body", "query"))
     def post(self, request):
         body = serializers.SearchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -105,6 +108,7 @@ class CustomerReveal(ApiView):
     serializer_class = serializers.RevealSerializer
 
     @extend_schema(request=serializers.RevealSerializer, responses=serializers.RevealedSerializer)
+    @method_decorator(sensitive_variables("value"))
     def post(self, request, pk: int):
         customer = customer_for(request.user, pk)
         body = serializers.RevealSerializer(data=request.data)
