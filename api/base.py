@@ -11,6 +11,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from api.auth import BearerTokenAuthentication, TokenRateThrottle
 from api.services import api_call_log
@@ -36,11 +37,10 @@ class NewestFirst(CursorPagination):
     ordering = "-id"
 
 
-class ApiView(GenericAPIView):
-    authentication_classes = [BearerTokenAuthentication]
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [TokenRateThrottle]
-    pagination_class = NewestFirst
+class ApiCall:
+    """The request's language and the access-log entry of each call, for any DRF
+    view of the API (mixed in first: `logged(ChangeFeedView)`)."""
+
     rows: int | None = None  # how many rows the answer carries (set by the view)
 
     def dispatch(self, request, *args, **kwargs):
@@ -57,11 +57,32 @@ class ApiView(GenericAPIView):
         if token is not None:
             match = request._request.resolver_match
             endpoint = match.view_name if match else request.path[:100]
+            rows = self.rows if self.rows is not None else _rows_in(response)
             api_call_log(
-                request=request._request, token=token, endpoint=endpoint, status=response.status_code, rows=self.rows
+                request=request._request, token=token, endpoint=endpoint, status=response.status_code, rows=rows
             )
         add_never_cache_headers(response)
         return response
+
+
+def _rows_in(response) -> int | None:
+    data = getattr(response, "data", None)
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return len(data["results"])
+    return None
+
+
+def logged(view_class: type) -> type:
+    """`view_class` (a DRF view of another app mounted under /api/v1/, such as the
+    change feed) with the API's language and access-log entry per call."""
+    return type(view_class.__name__, (ApiCall, view_class), {"__doc__": view_class.__doc__})
+
+
+class ApiView(ApiCall, GenericAPIView):
+    authentication_classes = [BearerTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [TokenRateThrottle]
+    pagination_class = NewestFirst
 
     def page_of(self, queryset, serializer_class, **context):
         page = self.paginate_queryset(queryset)
@@ -70,7 +91,5 @@ class ApiView(GenericAPIView):
         return self.get_paginated_response(data)
 
     def one(self, obj, serializer_class, *, status: int = 200, **context):
-        from rest_framework.response import Response
-
         self.rows = 1
         return Response(serializer_class(obj, context={"request": self.request, **context}).data, status=status)

@@ -148,3 +148,22 @@ def test_a_refusal_speaks_chinese_by_default_and_english_when_asked(enter_token)
     assert chinese["Content-Language"] == "zh-hans"
     assert english.json() == {"detail": "The token is not valid."}
     assert english["Content-Language"] == "en"
+
+
+def test_another_apps_view_mounted_under_the_api_is_logged_with_its_row_count(reader_token):
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from api.base import logged
+
+    class Changes(APIView):  # as the change feed's view: the default authentication and permission
+        def get(self, request):
+            return Response({"results": [{"id": 1}, {"id": 2}], "next": None})
+
+    request = APIRequestFactory().get("/api/v1/changes/", HTTP_AUTHORIZATION=f"Bearer {reader_token[1]}")
+    response = logged(Changes).as_view()(request)
+    assert response.status_code == 200
+    entry = AccessLog.objects.filter(action=AccessLog.Action.API_CALL).latest("id")
+    assert entry.detail["rows"] == 2
+    assert entry.detail["endpoint"] == "/api/v1/changes/"

@@ -72,6 +72,8 @@ ENTERS_FOR_A_CUSTOMER = ("api:transactions", "api:contacts", "api:complaints")
 
 def expected(route: str, kind: str, scope: str, method: str) -> int:
     """The status the matrix requires."""
+    if route == CHANGES:  # the feed app's view (issue 21 item 4), once mounted: any live token reads its scope
+        return (200 if method == "get" else 405) if kind in LIVE else 401
     if route in OPEN:
         return 200 if method == "get" else 405
     if kind not in LIVE:
@@ -110,8 +112,13 @@ def api_routes() -> set[str]:
     return set(walk(get_resolver().url_patterns))
 
 
+# The change feed (the feed app's view) is mounted by the integrator at api:changes.
+CHANGES = "api:changes"
+
+
 def routed() -> set[str]:
-    return {*DETAIL, *LISTS, *OPEN, *POSTED, "api:customer_search", "api:product"}
+    mounted = {CHANGES} & api_routes()
+    return {*DETAIL, *LISTS, *OPEN, *POSTED, *mounted, "api:customer_search", "api:product"}
 
 
 def test_every_api_route_is_in_the_matrix_and_no_entry_is_stale():
@@ -144,7 +151,7 @@ def _target(world, kind, route, scope) -> tuple[str, int | None]:
     side = other if scope == OUT else mine
     rows = side.rows_of(rows_kind)
     customer = MISSING if scope == GONE else rows.customer.pk
-    if route in routed() - {*LISTS, *OPEN, "api:customer_search"}:
+    if route in routed() - {*LISTS, *OPEN, CHANGES, "api:customer_search"}:
         pk = MISSING if scope == GONE else rows.by_route(world.product)[route]
         return reverse(route, kwargs={"pk": pk}), customer
     return reverse(route), customer
