@@ -5,6 +5,7 @@ service, then a serializer. Rows come from the same scopes as the pages
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -100,6 +101,7 @@ class CustomerSearch(ApiView):
             rows = list(customer_selectors.customer_list(user=request.user, query=query, tag=tag)[:50])
             matched = len(rows)
         self.rows = len(rows)
+        prefetch_related_objects(rows, "tags")
         results = serializers.CustomerSerializer(rows, many=True, context={"rights": rights}).data
         return Response({"matched": matched, "results": results})
 

@@ -71,3 +71,6 @@ def test_the_lists_cost_the_same_number_of_queries_for_thirty_rows_as_for_one(
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.json()["results"]) == 30
+    with django_assert_max_num_queries(16):
+        found = client.post("/api/v1/customers/search/", {"q": "KH"}, format="json")
+    assert found.json()["matched"] == 30
