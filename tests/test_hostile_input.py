@@ -40,6 +40,7 @@ from submissions.forms import FIELD as FORM_TOKEN
 from tests import hostile_parts
 from tests.factories import CustomerFactory
 from tests.hostile_routes import ROUTES
+from tests.records import complaint_fields, contact_fields
 from transactions import services as transaction_services
 
 SCRIPT = "<script>alert(1)</script>"
@@ -175,26 +176,12 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     contact = interaction_services.interaction_log(
         actor=clerk,
         customer=approved,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-            "content": "",
-            "follow_up_at": yesterday,
-        },
+        fields=contact_fields(occurred_at=yesterday, summary="回访", content="", follow_up_at=yesterday),
     )
     complaint = interaction_services.complaint_receive(
         actor=clerk,
         customer=approved,
-        fields={
-            "received_at": yesterday,
-            "channel": "phone",
-            "category": "service",
-            "severity": "normal",
-            "content": "服务态度差",
-        },
+        fields=complaint_fields(received_at=yesterday, content="服务态度差"),
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
     pair = DuplicatePair.objects.create(first=approved, second=changing, rules=["mobile"], score=0.8)
