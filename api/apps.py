@@ -8,3 +8,11 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from accounts.services import rights_ender_register
+        from api.services import tokens_end_for_user
+
+        # A system account whose rights end, or a manager disabled, moved or out of
+        # the role: their tokens are revoked in the same transaction.
+        rights_ender_register("api_tokens", tokens_end_for_user)

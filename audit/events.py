@@ -61,6 +61,24 @@ def _lookup(detail: Mapping[str, Any]) -> str:
     return ""
 
 
+def _api(detail: Mapping[str, Any]) -> str:
+    parts = [str(detail.get("system", "")), str(detail.get("token", ""))]
+    if detail.get("endpoint"):
+        parts.append(f"{detail.get('method', '')} {detail['endpoint']} → {detail.get('status', '')}")
+    if isinstance(detail.get("rows"), int):
+        parts.append(ngettext("%(n)s row", "%(n)s rows", detail["rows"]) % {"n": detail["rows"]})
+    if detail.get("event"):
+        parts.append(str(API_TOKEN_EVENTS.get(detail["event"], "")))
+    return " · ".join(filter(None, parts))
+
+
+API_TOKEN_EVENTS = {
+    "created": gettext_lazy("created"),
+    "revoked": gettext_lazy("revoked"),
+    "rights_ended": gettext_lazy("revoked: its account's or its maker's rights ended"),
+}
+
+
 def describe(action: str, detail: Mapping[str, Any] | None) -> str:
     """The detail of one entry in the reader's language ("" when it has none
     worth saying)."""
@@ -77,4 +95,6 @@ def describe(action: str, detail: Mapping[str, Any] | None) -> str:
         return _rows(detail)
     if action in (Action.LOOKUP, Action.LOOKUP_REFUSED):
         return _lookup(detail)
+    if action in (Action.API_CALL, Action.API_TOKEN):
+        return _api(detail)
     return ""

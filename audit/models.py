@@ -37,6 +37,9 @@ class AccessLog(models.Model):
         LOOKUP = "lookup", _("Looked up by ID or bank number")
         LOOKUP_REFUSED = "lookup_refused", _("Lookup refused (hourly budget spent)")
         RIGHTS_ENDED = "rights_ended", _("Rights ended (role, department or account changed)")
+        # The REST API (issue 21): each call, and each token made or revoked.
+        API_CALL = "api_call", _("API call")
+        API_TOKEN = "api_token", _("API token created or revoked")
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

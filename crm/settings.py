@@ -334,6 +334,54 @@ if DEBUG:
 # Encrypts backups (`manage.py backup`), separate from the field keys: base64 of 32 bytes.
 CRM_BACKUP_KEY = env_str("CRM_BACKUP_KEY")
 
+# --- api (issue 21 items 1-3, 5): the REST API under /api/v1/ ---------------------
+# Bearer tokens per system only (no session authentication: a browser's cookie never
+# reaches the API), throttled per token: CRM_API_RATE calls per token (DRF's rate,
+# "600/min"), counted in Django's cache — give several web processes a shared cache
+# (CACHES, e.g. the database cache) so that they share the count. JSON in, JSON out.
+CRM_API_RATE = env_str("CRM_API_RATE", "600/min")
+CRM_API_TOKEN_DAYS = env_int("CRM_API_TOKEN_DAYS", 90)  # a new token's life
+CRM_API_TOKEN_MAX_DAYS = 366
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": CRM_API_RATE},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Custodian API",
+    "DESCRIPTION": (
+        "Customer records under the same rules as the pages: scopes, S2/S3 masks, logged reveals, "
+        "entries that wait for review. Send `Authorization: Bearer <token>` (a manager makes tokens "
+        "under /systems/). Errors answer in the language of Accept-Language (zh-hans by default, en)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from the sidecar package's files, served by the app (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "ctk_… token"}}
+    },
+    "SECURITY": [{"bearer": []}],
+    "AUTHENTICATION_WHITELIST": [],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    # Three models have a "kind" of their own: name each set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "customers.models.choices.Kind",
+        "TransactionKindEnum": "transactions.models.Kind",
+        "ContactKindEnum": "interactions.models.InteractionKind",
+    },
+}
+
 # --- outreach (issue 20 items 3-4): greetings and the satisfaction programme ---
 # Greetings (birthdays, founding anniversaries, holidays) appear on the owner's
 # list this many days ahead (0-60).
