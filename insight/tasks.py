@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from accounts.models import User
-from insight.refresh import snapshot_refresh
+from insight.refresh import ABANDONED_AFTER, snapshot_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,18 @@ def refresh_now(user_id: int | None = None) -> int:
 
 
 def refresh_waiting() -> bool:
-    """A requested refresh is queued or running already."""
+    """A requested refresh is queued, or running and not given up for dead: a
+    worker killed mid-refresh leaves its task "running" until a worker's start
+    fails it (bulk.recovery), or on another host for ever, so one running longer
+    than a refresh ever takes no longer blocks the button."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        task_path=refresh_now.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
-    ).exists()
+    alive = Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - ABANDONED_AFTER)
+    return (
+        DBTaskResult.objects.filter(task_path=refresh_now.module_path)
+        .filter(Q(status=TaskResultStatus.READY) | alive)
+        .exists()
+    )
 
 
 def refresh_request(*, actor: User) -> bool:

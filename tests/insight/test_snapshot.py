@@ -60,9 +60,9 @@ def test_a_refresh_killed_half_way_leaves_the_previous_snapshot_whole(trading, d
             raise KeyboardInterrupt("killed")
         return real_build(cursor, params)
 
-    with mock.patch.object(refresh_module, "department_build", dies_on_the_second_department):
-        with pytest.raises(KeyboardInterrupt):
-            snapshot_refresh()
+    dying = mock.patch.object(refresh_module, "department_build", dies_on_the_second_department)
+    with dying, pytest.raises(KeyboardInterrupt):
+        snapshot_refresh()
 
     assert Snapshot.objects.get(status=SnapshotStatus.CURRENT) == before
     assert _figures(before) == rows_before
@@ -107,3 +107,11 @@ def test_a_manager_queues_at_most_one_refresh_at_a_time(manager):
     assert refresh_request(actor=manager) is True
     assert refresh_request(actor=manager) is False
     assert DBTaskResult.objects.count() == 1
+
+
+def test_a_refresh_whose_worker_died_long_ago_does_not_block_the_button(manager):
+    assert refresh_request(actor=manager) is True
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=13))
+    assert refresh_request(actor=manager) is True
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=5))
+    assert refresh_request(actor=manager) is False
