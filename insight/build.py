@@ -73,18 +73,20 @@ _REVERSED = """(SELECT original_id, SUM(amount) AS back FROM transactions_transa
     WHERE department_id = %(department)s AND status = 'approved' AND original_id IS NOT NULL
     GROUP BY original_id) r"""
 
-_OWN = f"""transactions_transaction x LEFT JOIN {_REVERSED} ON r.original_id = x.id
+_OWN = f"""transactions_transaction x JOIN customers_customer c ON c.id = x.customer_id
+    LEFT JOIN {_REVERSED} ON r.original_id = x.id
     WHERE x.department_id = %(department)s AND x.status = 'approved' AND x.kind NOT IN ({REVERSING_SQL})
     AND x.occurred_at <= %(as_of)s"""
 
 AMOUNTS = f"""
-INSERT INTO insight_customeramount (snapshot_id, customer_id, department_id, currency, net, recent_half, earlier_half)
-SELECT %(snapshot)s, x.customer_id, %(department)s, x.currency,
+INSERT INTO insight_customeramount
+    (snapshot_id, customer_id, department_id, currency, ranked, net, recent_half, earlier_half)
+SELECT %(snapshot)s, x.customer_id, %(department)s, x.currency, c.status = 'approved',
     SUM(x.amount - COALESCE(r.back, 0)),
     SUM(CASE WHEN x.occurred_at > %(mid)s THEN x.amount - COALESCE(r.back, 0) ELSE 0 END),
     SUM(CASE WHEN x.occurred_at <= %(mid)s THEN x.amount - COALESCE(r.back, 0) ELSE 0 END)
 FROM {_OWN} AND x.occurred_at >= %(start)s
-GROUP BY x.customer_id, x.currency
+GROUP BY x.customer_id, x.currency, c.status
 """
 
 
@@ -181,9 +183,8 @@ def _ranks() -> str:
                 (%(ranked_n)s - COUNT(*) OVER (PARTITION BY a.currency)
                  + RANK() OVER (PARTITION BY a.currency ORDER BY a.net) - 1) * 1.0 / %(ranked_gaps)s AS p
             FROM insight_customeramount a
-            JOIN insight_customerscore s2 ON s2.snapshot_id = a.snapshot_id AND s2.customer_id = a.customer_id
             WHERE a.snapshot_id = %(snapshot)s AND a.department_id = %(department)s AND a.net > 0
-                AND {ranked.replace("s.", "s2.")}) q
+                AND {ranked.replace("s.", "a.")}) q
         GROUP BY q.customer_id)"""
     score = _round("100 * (0.5 * r.m + 0.3 * r.f + 0.2 * r.rr)")
     return f"""
@@ -237,6 +238,10 @@ def department_build(cursor, params: dict) -> int:
     window edges, settings); returns the customers scored."""
     cursor.execute(AMOUNTS, params)
     cursor.execute(_scores(), params)
+    if connection.vendor == "postgresql":
+        # The rows just written are not in the planner's statistics yet: without them it
+        # takes the department's thousands of new rows for one and joins them in loops.
+        cursor.execute("ANALYZE insight_customeramount, insight_customerscore")
     cursor.execute(RANKED_COUNT, {**params, "true": True})
     ranked_n = cursor.fetchone()[0]
     ranks = {**params, "ranked_n": ranked_n, "ranked_gaps": max(ranked_n - 1, 1)}

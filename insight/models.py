@@ -135,6 +135,7 @@ class CustomerAmount(models.Model):
     customer_id = models.IntegerField()
     department_id = models.IntegerField()
     currency = models.CharField(max_length=3)
+    ranked = models.BooleanField(default=False)  # the customer is approved (as CustomerScore.ranked)
     net = models.DecimalField(max_digits=18, decimal_places=2)
     recent_half = models.DecimalField(max_digits=18, decimal_places=2)
     earlier_half = models.DecimalField(max_digits=18, decimal_places=2)
