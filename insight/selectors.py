@@ -105,3 +105,14 @@ def overview(*, user: User) -> dict[str, Any]:
         "window_days": settings.CRM_VALUE_WINDOW_DAYS,
         "quantiles": settings.CRM_VALUE_CLASS_QUANTILES,
     }
+
+
+def my_work(*, user: User) -> dict[str, Any]:
+    """The manager's "my work" panel (for desk to include, with
+    `insight/_my_work.html`): the department's figures in the current snapshot —
+    one query, whatever the size; nothing for the other roles."""
+    from insight.rights import may_view_overview
+
+    if not may_view_overview(user):
+        return {"insight_figures": None}
+    return {"insight_figures": department_completeness(department_id=user.department_id)}

@@ -130,3 +130,17 @@ def test_a_clerk_may_neither_see_the_overview_nor_refresh(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("insight:overview")).status_code == 403
     assert client.post(reverse("insight:refresh")).status_code == 403
+
+
+def test_my_work_gives_a_manager_the_department_figures_in_one_query(manager, clerk, three, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    from insight.selectors import my_work
+
+    manager.role_permissions  # noqa: B018 — the roles are read once per request, before the panel
+    with django_assert_num_queries(1):
+        panel = my_work(user=manager)
+    assert panel["insight_figures"].customers == 3
+    html = render_to_string("insight/_my_work.html", panel)
+    assert 'data-testid="my-work-insight"' in html and "?show=incomplete" in html
+    assert my_work(user=clerk) == {"insight_figures": None}
