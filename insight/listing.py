@@ -47,18 +47,18 @@ def _sorted_by(field: str, *, descending: bool = True):
     return apply
 
 
-def _column(field: str, show):
-    def values(pks: list[int]) -> dict[int, object]:
-        rows = CustomerScore.objects.filter(snapshot__status=SnapshotStatus.CURRENT, customer_id__in=pks).values_list(
-            "customer_id", field
-        )
-        return {pk: show(value) for pk, value in rows}
+def _value_and_completeness(pks: list[int]) -> dict[int, str]:
+    """One query for the page: "Key · 85%" per customer of the current snapshot."""
+    rows = CustomerScore.objects.filter(snapshot__status=SnapshotStatus.CURRENT, customer_id__in=pks).values_list(
+        "customer_id", "value_class", "completeness"
+    )
+    return {
+        pk: " · ".join(filter(None, [_class_label(value_class), f"{complete}%"])) for pk, value_class, complete in rows
+    }
 
-    return values
 
-
-def _class_label(value: str):
-    return ValueClass(value).label if value in ValueClass.values else ""
+def _class_label(value: str) -> str:
+    return str(ValueClass(value).label) if value in ValueClass.values else ""
 
 
 def register() -> None:
@@ -71,5 +71,4 @@ def register() -> None:
     sort_register(
         ListOption("completeness", _("Completeness, lowest first"), _sorted_by("completeness", descending=False))
     )
-    column_register(ListColumn("value_class", _("Value class"), _column("value_class", _class_label)))
-    column_register(ListColumn("completeness", _("Completeness"), _column("completeness", lambda v: f"{v}%")))
+    column_register(ListColumn("insight", _("Value class · completeness"), _value_and_completeness))

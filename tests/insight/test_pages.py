@@ -86,7 +86,7 @@ def test_the_list_filters_by_value_class_and_sorts_by_value(client, manager, thr
     assert _listed(client, sort="value", show="value-general") == [middle]
     assert _listed(client, show="no-such-thing") == [big, middle, small]  # unknown: ignored (newest first)
     html = client.get(reverse("customers:list"), {"sort": "value"}).content.decode()
-    assert 'data-testid="column-value_class"' in html
+    assert 'data-testid="column-insight"' in html
 
 
 def test_the_incomplete_filter_uses_the_threshold(client, manager, three, settings):
