@@ -413,3 +413,19 @@ if CRM_ALERT_FACTOR <= 1 or CRM_ALERT_BASELINE_DAYS < 1 or CRM_ALERT_SWEEP_DAYS 
     )
 # Who a breach notice names as the contact (PIPL art. 57), unless the incident says.
 CRM_BREACH_CONTACT = env_str("CRM_BREACH_CONTACT", "") or ""
+
+# --- insight (issue 20 items 1-2): customer value, potential, loyalty and completeness ---
+# The window (days back from the snapshot) over which value, trend and completeness look.
+CRM_VALUE_WINDOW_DAYS = env_int("CRM_VALUE_WINDOW_DAYS", 365)
+# Value classes by quantile within the department: the top share are key (主力), the
+# bottom share occasional (零散), the rest general (一般). Shares, each between 0 and 1.
+CRM_VALUE_CLASS_QUANTILES = {
+    "key": float(env_str("CRM_VALUE_KEY_SHARE", "0.2")),
+    "occasional": float(env_str("CRM_VALUE_OCCASIONAL_SHARE", "0.3")),
+}
+if not all(0 <= share <= 1 for share in CRM_VALUE_CLASS_QUANTILES.values()):
+    raise ImproperlyConfigured("CRM_VALUE_KEY_SHARE and CRM_VALUE_OCCASIONAL_SHARE are shares between 0 and 1.")
+# The books' currency: the spending trend (potential) is read in it.
+CRM_VALUE_BASE_CURRENCY = env_str("CRM_VALUE_BASE_CURRENCY", "CNY")
+# A record below this completeness (percent) is "incomplete" in the list's filter.
+CRM_COMPLETENESS_THRESHOLD = env_int("CRM_COMPLETENESS_THRESHOLD", 80)

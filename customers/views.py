@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from core.feedback import said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
-from customers import selectors, services
+from customers import listing, selectors, services
 from customers.duplicates import duplicates_for_viewer
 from customers.entry_checks import consent_findings
 from customers.forms import ChangeReasonForm, CustomerForm, GrantRequestForm
 from customers.lookups import customer_lookup
-from customers.models import ChangeStatus, Customer, Status, Tag
+from customers.models import ChangeStatus, Customer, LifecycleStage, Status, Tag, Tier
 from customers.presentation import CustomerPresenter
 from customers.review import CHANGE_REVIEW, validation_findings
 from customers.rights import changes as change_rights
@@ -60,10 +60,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     # Archived and destroyed records leave the default list; `?closed=1` shows only them (issue 17).
     closed = request.GET.get("closed") == "1"
     customers = (customers.filter if closed else customers.exclude)(status__in=CLOSED_STATUSES)
+    # Filters and sorts that apps above this one offer (customers.listing).
+    show, sort = listing.chosen(request.GET.get("show", "")[:30], request.GET.get("sort", "")[:30])
+    customers = listing.applied(customers, show=show, sort=sort)
     page = KeysFirstPaginator(customers, settings.CRM_CUSTOMER_PAGE_SIZE).get_page(request.GET.get("page"))
     rights = rights_for(request)
     rows = [CustomerPresenter(customer, rights) for customer in page.object_list]
-    return _list_page(request, page=page, rows=rows, query=query, tag=tag, closed=closed)
+    params = urlencode({key: value for key, value in (("show", show), ("sort", sort)) if value})
+    return _list_page(
+        request, page=page, rows=rows, query=query, tag=tag, closed=closed, show=show, sort=sort, list_params=params
+    )
 
 
 CLOSED_STATUSES = (Status.ARCHIVED, Status.DESTROYED)
@@ -75,6 +81,8 @@ USE_THE_SEARCH_BOX = gettext_lazy(
 
 def _list_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
     context = {"page": None, "rows": [], "query": "", "tag": "", "tags": Tag.objects.all(), **context}
+    context["columns"] = listing.column_values(row.customer.pk for row in context["rows"])
+    context["filters"], context["sorts"] = listing.filters(), listing.sorts()
     return render(request, "customers/customer_list.html", context, status=status)
 
 
@@ -191,12 +199,22 @@ def customer_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _suggested(request: HttpRequest) -> dict[str, str]:
+    """A tier or lifecycle stage suggested from the address (the customer page's
+    "apply the suggestion" link): prefilled, never saved until the person sends
+    the change for review."""
+    if request.method != "GET":
+        return {}
+    offered = {"tier": Tier.values, "lifecycle_stage": LifecycleStage.values}
+    return {name: request.GET[name] for name, allowed in offered.items() if request.GET.get(name) in allowed}
+
+
 def _change_request(request: HttpRequest, customer: Customer) -> HttpResponse:
     pending = customer.change_requests.filter(status=ChangeStatus.PENDING).first()
     if pending is not None:
         messages.info(request, _("A change of this customer already waits for review."))
         return redirect("customers:change", pk=pending.pk)
-    form = CustomerForm(request.POST or None, instance=customer)
+    form = CustomerForm(request.POST or None, instance=customer, initial=_suggested(request))
     reason_form = ChangeReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and reason_form.is_valid():
         try:

@@ -18,6 +18,7 @@ from customers.rights import customer_for, rights_for
 from customers.services import REVEALABLE
 from desk import manual
 from desk import selectors as desk_selectors
+from insight.selectors import customer_scores
 from interactions import rights as interaction_rights
 from interactions.selectors import customer_service, customer_timeline
 from lifecycle import rights as lifecycle_rights
@@ -67,6 +68,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may": _business_buttons(request.user, customer),
             "life": lifecycle_rights.customer_page_buttons(request.user, customer),
             "timeline": customer_timeline(customer=customer, trail=trail, decisions=decisions),
+            "insight": customer_scores(customer=customer),
             "reveal_basis": reveal_basis[0] if reveal_basis else "",
             "revealable": REVEALABLE,
             "live_grant": rights.live_grants.get(customer.pk),

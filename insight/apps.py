@@ -7,3 +7,9 @@ class InsightConfig(AppConfig):
 
     name = "insight"
     verbose_name = _("Customer insight")
+
+    def ready(self) -> None:
+        # The customer list's filters, sorts and columns (customers knows no insight).
+        from insight.listing import register
+
+        register()

@@ -150,8 +150,9 @@ def test_the_list_and_record_pages_keep_a_fixed_number_of_queries(clerk_client, 
         services.customer_update(actor=clerk, customer=customer, fields={"name": f"改名{n}"})
     # The record, its trail and decisions, grants, pending change, its business
     # (transactions page and count, totals, orders, contracts), contacts, complaints,
-    # surveys and the timeline: a fixed number, however long the trail.
-    with django_assert_max_num_queries(26):
+    # surveys and the timeline; the value section's score and amounts (insight): a
+    # fixed number, however long the trail.
+    with django_assert_max_num_queries(28):
         response = clerk_client.get(reverse("customers:detail", args=[customer.pk]))
     assert len(response.context["trail"]) == 31
 
@@ -171,8 +172,8 @@ def test_a_managers_list_masks_personal_values_in_a_fixed_number_of_queries(
     client.force_login(manager)
     # Two of them check the manager's own rows outside the department (list, badge);
     # the page loads its keys, then its rows; the review badge counts each reviewed
-    # model's queue (entries, changes, merges).
-    with django_assert_max_num_queries(15) as few:
+    # model's queue (entries, changes, merges); one reads the value column (insight).
+    with django_assert_max_num_queries(16) as few:
         client.get(reverse("customers:list"))
     CustomerFactory.create_batch(57, actor=clerk)
     with django_assert_max_num_queries(len(few.captured_queries)):
