@@ -5,10 +5,12 @@ shows what each app's rights module allows."""
 from django.http import HttpRequest
 
 from accounts.rights import may_use_admin
+from api.rights import may_manage_tokens
 from audit.rights import reads_audit
 from bulk.rights import may_export, may_import
 from customers.rights import may_handle_duplicates, reviews_entries
 from customers.selectors import review_waiting_count
+from insight.rights import may_view_overview
 from interactions.selectors import complaint_queue
 from lifecycle import rights as lifecycle_rights
 from watch.rights import watches
@@ -46,6 +48,8 @@ def navigation(user) -> dict[str, bool]:
         "may_export": may_export(user),
         "reads_audit": reads_audit(user),
         "watches": watches(user),
+        "views_insight": may_view_overview(user),
+        "manages_tokens": may_manage_tokens(user),
         "may_use_admin": may_use_admin(user),
         "handles_duplicates": may_handle_duplicates(user),
         "reverifies": lifecycle_rights.may_use_reverify_queue(user),

@@ -17,12 +17,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from api import selectors as api_selectors
 from audit.models import AccessLog, AccessLogHead, AuditVerification
 from audit.rights import reads_audit
 from audit.selectors import access_log_entries
 from core.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer
+from insight import selectors as insight_selectors
 from interactions.selectors import complaint_queue, follow_ups_due
 from lifecycle import rights as lifecycle_rights
 from lifecycle.selectors import (
@@ -251,6 +253,8 @@ def my_work_panels(*, user: User) -> dict:
         **lifecycle_work(user=user),
         **outreach_selectors.my_work(user=user),
         **watch_selectors.my_work(user=user),
+        **insight_selectors.my_work(user=user),
+        **api_selectors.my_work(user=user),
         "today": timezone.localdate(),
         "due": due_now(user=user),
         "clerk": clerk_work(user=user) if is_clerk(user) else None,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from customers.models import Customer, Status
+from insight.models import DepartmentFigures, SnapshotStatus
 from interactions.models import UNRESOLVED, Complaint, Feedback
 from lifecycle.selectors import sample_error_rates
 from reports.models import (
@@ -132,7 +133,46 @@ def customers(f: Filters) -> list[Table]:
         due=Coalesce(Sum("n"), 0)
     )["due"]
     tables.append(Table(_("Re-verification"), [_("Figure"), _("Count")], [[_("Records due for re-verification"), due]]))
+    tables.append(_completeness(f, names))
     return tables
+
+
+def _completeness(f: Filters, names: dict[int, str]) -> Table:
+    """Each department's completeness and value classes in the current snapshot of
+    `insight` (its date in the title): one row per department, read, never computed here."""
+    current = DepartmentFigures.objects.filter(snapshot__status=SnapshotStatus.CURRENT, department_id__in=f.departments)
+    rows = list(current.select_related("snapshot"))
+    taken = rows[0].snapshot.taken_on.isoformat() if rows else "—"
+    if rows and not names.keys() >= {r.department_id for r in rows}:
+        names = dict(Department.objects.filter(pk__in=[r.department_id for r in rows]).values_list("pk", "name"))
+    return Table(
+        _("Completeness and value classes (snapshot of %(date)s)") % {"date": taken},
+        [
+            _("Department"),
+            _("Average completeness"),
+            _("Basic facts"),
+            _("Transactions"),
+            _("Contacts"),
+            _("Incomplete records"),
+            _("Key (主力)"),
+            _("General (一般)"),
+            _("Occasional (零散)"),
+        ],
+        [
+            [
+                names.get(r.department_id, "—"),
+                f"{r.completeness:.0f}%",
+                f"{r.basic:.0f}%",
+                f"{r.business:.0f}%",
+                f"{r.contacts:.0f}%",
+                r.incomplete,
+                r.key_customers,
+                r.general_customers,
+                r.occasional_customers,
+            ]
+            for r in sorted(rows, key=lambda r: names.get(r.department_id, ""))
+        ],
+    )
 
 
 def quality(f: Filters) -> list[Table]:
