@@ -19,6 +19,7 @@ from core.visibility import visible_or_404
 from customers import selectors
 from customers.models import AccessGrant, Customer, Status
 from review.mechanism import EDITABLE_BY_MAKER
+from vault.masking import RevealBasis
 
 
 def customer_for(user: User, pk, *, page: bool = False) -> Customer:
@@ -118,7 +119,7 @@ class CustomerRights:
             return True
         return self.deciding(customer) or customer.pk in self.live_grants
 
-    def reveal_basis(self, customer: Customer) -> tuple[str, str] | None:
+    def reveal_basis(self, customer: Customer) -> tuple[RevealBasis, str] | None:
         """Why the viewer may reveal an S3 value of `customer`, as (basis, purpose),
         or None. The purpose of a grant is its written purpose; a manager or a
         deciding reviewer states one with each reveal."""
@@ -126,11 +127,11 @@ class CustomerRights:
             return None
         grant = self.live_grants.get(customer.pk)
         if grant is not None:
-            return "grant", grant.purpose
+            return RevealBasis.GRANT, grant.purpose
         if self.deciding(customer):
-            return "review", _("Review against the original documents")
+            return RevealBasis.REVIEW, str(RevealBasis.REVIEW.label)
         if self._same_department(customer) and self.user.has_role_permission("customers.reveal_customer"):
-            return "manager", ""
+            return RevealBasis.MANAGER, ""
         return None
 
     def may_request_grant(self, customer: Customer) -> bool:

@@ -131,12 +131,18 @@ class RevealRefused(PermissionDenied):
     """No live grant and no other right: refused, and the refusal is logged."""
 
 
-def customer_reveal(*, actor: User, customer: Customer, field: str, purpose: str = "", request=None) -> str:
+def customer_reveal(
+    *, actor: User, customer: Customer, field: str, purpose: str = "", request=None, grant_only: bool = False
+) -> str:
     """The full value of one S3 field, once, with its access-log entry written in
-    the same transaction. A refusal is logged too (in its own transaction)."""
+    the same transaction. A refusal is logged too (in its own transaction).
+    `grant_only`: a live grant is the only basis (the API: a system never reviews
+    or manages)."""
     if field not in REVEALABLE:
         raise ValidationError(_("Only ID and bank numbers are revealed."))
     basis = CustomerRights(actor).reveal_basis(customer)
+    if grant_only and basis is not None and basis[0] != RevealBasis.GRANT:
+        basis = None
     stated = (purpose or "").strip()
     if basis is None or (basis[0] == RevealBasis.MANAGER and not stated):
         access_log_record(
