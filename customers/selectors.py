@@ -302,16 +302,25 @@ def live_grants_of_department(*, user: User) -> QuerySet[AccessGrant]:
     )
 
 
+# Accounts that are no person (an upper app's system accounts, such as the API's):
+# never given a record to own or handle. Apps register the condition in `ready()`.
+NOT_A_PERSON: list[Q] = []
+
+
+def not_a_person_register(condition: Q) -> None:
+    NOT_A_PERSON.append(condition)
+
+
 def department_members(*, department_id: int | None) -> QuerySet[User]:
     """Who may be given a record of the department (its owner, a complaint's or a
     contact's handler): its active clerks and managers, never a security officer
-    (the same rule as `customers.rights.may_hold_records`)."""
-    return (
-        User.objects.filter(department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER])
-        .exclude(groups__name=Role.SECURITY_OFFICER)
-        .distinct()
-        .order_by("username")
-    )
+    (the same rule as `customers.rights.may_hold_records`) nor a system account."""
+    members = User.objects.filter(
+        department_id=department_id, is_active=True, groups__name__in=[Role.CLERK, Role.MANAGER]
+    ).exclude(groups__name=Role.SECURITY_OFFICER)
+    for condition in NOT_A_PERSON:
+        members = members.exclude(condition)
+    return members.distinct().order_by("username")
 
 
 def changes_visible_to(user: User) -> QuerySet[ChangeRequest]:

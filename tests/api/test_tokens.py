@@ -122,3 +122,13 @@ def test_another_managers_change_leaves_the_token_alone(enter_token, other_depar
     user_disable(actor=None, user=other_department_manager)
     enter_token[0].refresh_from_db()
     assert enter_token[0].revoked_at is None
+
+
+@pytest.mark.django_db
+def test_a_tokens_system_account_is_never_offered_as_an_owner_or_a_handler(enter_token, clerk, manager):
+    from customers.selectors import department_members
+
+    token, _secret = enter_token
+    members = set(department_members(department_id=manager.department_id))
+    assert token.account not in members
+    assert {clerk, manager} <= members
