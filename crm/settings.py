@@ -311,3 +311,7 @@ if not 0 < CRM_SAMPLE_SHARE <= 1:
 CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}
+
+# --- campaigns (issue 20 items 5-6): call and campaign lists, scorecards ---------
+# The most rows one export of a call or campaign list carries (the page shows 50).
+CRM_CAMPAIGN_EXPORT_LIMIT = env_int("CRM_CAMPAIGN_EXPORT_LIMIT", 5000)
