@@ -28,7 +28,7 @@ def _require(user) -> None:
 
 
 def _saved_or_404(request: HttpRequest, pk: int) -> SavedFilter:
-    _require(request.user)
+    """One's own saved filter; anyone else's, or any for a role without lists, is a 404."""
     return get_object_or_404(selectors.saved_filters_for(request.user), pk=pk)
 
 

@@ -46,6 +46,7 @@ from tests.authz.rules import CASES
 from tests.authz.world import MISSING, World, build_world
 
 BUSINESS_APPS = ("customers", "transactions", "interactions", "bulk", "review", "lifecycle")
+BUSINESS_APPS += ("campaigns",)  # campaigns: saved filters (issue 20 item 6)
 
 
 # The resolver --------------------------------------------------------------------
