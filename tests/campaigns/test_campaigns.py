@@ -184,3 +184,34 @@ def test_the_list_and_its_export_cost_the_same_queries_with_many_more_rows(clien
         approved(clerk, reviewer, n, province="北京市", tags=[world["vip"]])
     assert [_queries(client, url) for url in urls] == before
     assert client.get(urls[0]).context["count"] == 14
+
+
+@pytest.mark.django_db
+def test_each_criterion_narrows_the_list(manager, clerk, reviewer):
+    from campaigns.selectors import campaign_customers
+
+    org = approved(
+        clerk,
+        reviewer,
+        31,
+        organization=True,
+        industry="I",
+        enterprise_nature="private",
+        customer_nature="company",
+        tier="occasional",
+        city="杭州市",
+    )
+    person = approved(clerk, reviewer, 32, customer_nature="consumer", city="杭州市")
+    criteria = [
+        ({"kind": "organization"}, {org}),
+        ({"kind": "individual"}, {person}),
+        ({"industry": "I"}, {org}),
+        ({"enterprise_nature": "private"}, {org}),
+        ({"customer_nature": "consumer"}, {person}),
+        ({"tier": "occasional"}, {org}),
+        ({"city": "杭州市"}, {org, person}),
+        ({"city": "杭州市", "industry": "A"}, set()),
+    ]
+    for n, (fields, expected) in enumerate(criteria):
+        saved = saved_filter_create(actor=manager, fields={"name": f"f{n}", **fields})
+        assert set(campaign_customers(user=manager, saved=saved)) == expected, fields
