@@ -312,6 +312,15 @@ CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}
 
+# --- outreach (issue 20 items 3-4): greetings and the satisfaction programme ---
+# Greetings (birthdays, founding anniversaries, holidays) appear on the owner's
+# list this many days ahead (0-60).
+CRM_GREETING_DAYS_AHEAD = env_int("CRM_GREETING_DAYS_AHEAD", 7)
+if not 0 <= CRM_GREETING_DAYS_AHEAD <= 60:
+    raise ImproperlyConfigured("CRM_GREETING_DAYS_AHEAD is a number of days from 0 to 60, such as 7.")
+# A survey answer with any score at or below this is listed as a low score.
+CRM_SURVEY_LOW_SCORE = env_int("CRM_SURVEY_LOW_SCORE", 2)
+
 # --- campaigns (issue 20 items 5-6): call and campaign lists, scorecards ---------
 # The most rows one export of a call or campaign list carries (the page shows 50).
 CRM_CAMPAIGN_EXPORT_LIMIT = env_int("CRM_CAMPAIGN_EXPORT_LIMIT", 5000)
