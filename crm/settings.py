@@ -429,3 +429,7 @@ if not all(0 <= share <= 1 for share in CRM_VALUE_CLASS_QUANTILES.values()):
 CRM_VALUE_BASE_CURRENCY = env_str("CRM_VALUE_BASE_CURRENCY", "CNY")
 # A record below this completeness (percent) is "incomplete" in the list's filter.
 CRM_COMPLETENESS_THRESHOLD = env_int("CRM_COMPLETENESS_THRESHOLD", 80)
+
+# --- campaigns (issue 20 items 5-6): call and campaign lists, scorecards ---------
+# The most rows one export of a call or campaign list carries (the page shows 50).
+CRM_CAMPAIGN_EXPORT_LIMIT = env_int("CRM_CAMPAIGN_EXPORT_LIMIT", 5000)

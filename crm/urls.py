@@ -25,6 +25,7 @@ urlpatterns = [
     path("insight/", include("insight.urls")),
     path("outreach/", include("outreach.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("ops.urls")),  # /healthz
     # Each role's "my work" is the desk's; it keeps its address and name (`/`, home).
     path("", desk_views.my_work, name="home"),

@@ -44,6 +44,11 @@ def no_marketing_register(check: Callable[[Customer], bool]) -> None:
         _NO_MARKETING.append(check)
 
 
+def no_marketing_checks() -> tuple[Callable[[Customer], bool], ...]:
+    """The registered checks, for a list that must honour them too (campaigns)."""
+    return tuple(_NO_MARKETING)
+
+
 def _refuse_if_no_marketing(customer: Customer) -> None:
     if any(check(customer) for check in _NO_MARKETING):
         raise ValidationError(

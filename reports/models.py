@@ -8,7 +8,10 @@ class Report(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
-        permissions = [("view_company_reports", _("See the reports of every department"))]
+        permissions = [
+            ("view_company_reports", _("See the reports of every department")),
+            ("view_department_scorecards", _("See the scorecards of the department's clerks and reviewers")),
+        ]
 
     def __str__(self) -> str:
         return "reports"
