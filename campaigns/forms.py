@@ -19,6 +19,8 @@ class SavedFilterForm(forms.ModelForm):
             "enterprise_nature",
             "industry",
             "tag",
+            "value_class",
+            "completeness",
             "province",
             "city",
         ]

@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models.choices import CustomerNature, EnterpriseNature, Industry, Kind, Tier
 from customers.models.customer import Tag
+from insight.models import ValueClass
+
+
+class Completeness(models.TextChoices):
+    INCOMPLETE = "incomplete", _("Incomplete records")
+    COMPLETE = "complete", _("Complete records")
 
 
 class SavedFilter(models.Model):
@@ -31,6 +37,10 @@ class SavedFilter(models.Model):
     tag = models.ForeignKey(
         Tag, verbose_name=_("tag"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # From the current snapshot of insight (issue 20 items 1-2): customers new since
+    # the snapshot have no value class or completeness yet and fall out of these two.
+    value_class = models.CharField(_("value class"), max_length=20, choices=ValueClass.choices, blank=True)
+    completeness = models.CharField(_("completeness"), max_length=20, choices=Completeness.choices, blank=True)
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)

@@ -10,9 +10,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from campaigns import rights
-from campaigns.models import SavedFilter
+from campaigns.models import Completeness, SavedFilter
 from customers.models import Customer, Status
 from customers.selectors import customers_visible_to
+from insight.listing import by_completeness, in_value_class
 from interactions.services import no_marketing_checks
 from lifecycle.models import SubjectRequest, SubjectRequestKind, SubjectRequestStatus
 from lifecycle.selectors import consent_withdrawn
@@ -56,6 +57,10 @@ def campaign_customers(*, user: User, saved: SavedFilter) -> QuerySet[Customer]:
     rows = rows.filter(**narrowed)
     if saved.tag_id:
         rows = rows.filter(tags=saved.tag_id)
+    if saved.value_class:
+        rows = in_value_class(rows, saved.value_class)
+    if saved.completeness:
+        rows = by_completeness(rows, complete=saved.completeness == Completeness.COMPLETE)
     for check in no_marketing_checks():
         if check in IN_THE_DATABASE:
             rows = IN_THE_DATABASE[check](rows)

@@ -38,6 +38,18 @@ def _incomplete(customers: QuerySet) -> QuerySet:
     return _scored(customers).filter(**{f"{SCORE}__completeness__lt": settings.CRM_COMPLETENESS_THRESHOLD})
 
 
+def in_value_class(customers: QuerySet, value_class: str) -> QuerySet:
+    """`customers` of that value class in the current snapshot (campaign lists use it)."""
+    return _class_filter(value_class)(customers)
+
+
+def by_completeness(customers: QuerySet, *, complete: bool) -> QuerySet:
+    """`customers` at or above (`complete`) or below the completeness threshold in the current snapshot."""
+    if not complete:
+        return _incomplete(customers)
+    return _scored(customers).filter(**{f"{SCORE}__completeness__gte": settings.CRM_COMPLETENESS_THRESHOLD})
+
+
 def _sorted_by(field: str, *, descending: bool = True):
     def apply(customers: QuerySet) -> QuerySet:
         expression = F(f"{SCORE}__{field}")

@@ -215,3 +215,33 @@ def test_each_criterion_narrows_the_list(manager, clerk, reviewer):
     for n, (fields, expected) in enumerate(criteria):
         saved = saved_filter_create(actor=manager, fields={"name": f"f{n}", **fields})
         assert set(campaign_customers(user=manager, saved=saved)) == expected, fields
+
+
+@pytest.mark.django_db
+def test_value_class_and_completeness_narrow_the_list_from_the_current_snapshot(manager, clerk, reviewer):
+    from campaigns.selectors import campaign_customers
+    from insight.models import CustomerScore, SnapshotStatus
+    from insight.refresh import snapshot_refresh
+
+    quiet = approved(clerk, reviewer, 41)  # no business in the window: occasional (零散), by the rule
+    other = approved(clerk, reviewer, 42)
+    snapshot_refresh()
+    scores = {s.customer_id: s for s in CustomerScore.objects.filter(snapshot__status=SnapshotStatus.CURRENT)}
+    assert scores[quiet.pk].value_class == "occasional"
+    for n, value_class in enumerate(("key", "general", "occasional")):
+        saved = saved_filter_create(actor=manager, fields={"name": f"价值{n}", "value_class": value_class})
+        found = set(campaign_customers(user=manager, saved=saved))
+        assert found == {c for c in (quiet, other) if scores[c.pk].value_class == value_class}
+    complete = saved_filter_create(actor=manager, fields={"name": "完整", "completeness": "complete"})
+    incomplete = saved_filter_create(actor=manager, fields={"name": "不完整", "completeness": "incomplete"})
+    both = set(campaign_customers(user=manager, saved=complete)) | set(
+        campaign_customers(user=manager, saved=incomplete)
+    )
+    assert both == {quiet, other}
+    assert not set(campaign_customers(user=manager, saved=complete)) & set(
+        campaign_customers(user=manager, saved=incomplete)
+    )
+    # A customer approved after the snapshot has no score yet: no value class, no completeness.
+    late = approved(clerk, reviewer, 43)
+    saved = saved_filter_create(actor=manager, fields={"name": "零散", "value_class": "occasional"})
+    assert late not in set(campaign_customers(user=manager, saved=saved))
