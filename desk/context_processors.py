@@ -8,11 +8,13 @@ from accounts.rights import may_use_admin
 from api.rights import may_manage_tokens
 from audit.rights import reads_audit
 from bulk.rights import may_export, may_import
+from campaigns.rights import may_use_campaigns
 from customers.rights import may_handle_duplicates, reviews_entries
 from customers.selectors import review_waiting_count
 from insight.rights import may_view_overview
 from interactions.selectors import complaint_queue
 from lifecycle import rights as lifecycle_rights
+from reports.rights import is_scored, may_see_department_scorecards
 from watch.rights import watches
 
 # Badges count at most this many rows; the layout shows "99+" beyond.
@@ -50,6 +52,9 @@ def navigation(user) -> dict[str, bool]:
         "watches": watches(user),
         "views_insight": may_view_overview(user),
         "manages_tokens": may_manage_tokens(user),
+        "runs_campaigns": may_use_campaigns(user),
+        "own_scorecard": is_scored(user),
+        "department_scorecards": may_see_department_scorecards(user),
         "may_use_admin": may_use_admin(user),
         "handles_duplicates": may_handle_duplicates(user),
         "reverifies": lifecycle_rights.may_use_reverify_queue(user),

@@ -21,6 +21,8 @@ from api import selectors as api_selectors
 from audit.models import AccessLog, AccessLogHead, AuditVerification
 from audit.rights import reads_audit
 from audit.selectors import access_log_entries
+from campaigns import selectors as campaign_selectors
+from campaigns.rights import may_use_campaigns
 from core.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer
@@ -255,6 +257,8 @@ def my_work_panels(*, user: User) -> dict:
         **watch_selectors.my_work(user=user),
         **insight_selectors.my_work(user=user),
         **api_selectors.my_work(user=user),
+        **campaign_selectors.my_work(user=user),
+        "runs_campaigns": may_use_campaigns(user),
         "today": timezone.localdate(),
         "due": due_now(user=user),
         "clerk": clerk_work(user=user) if is_clerk(user) else None,

@@ -32,3 +32,18 @@ def test_the_customer_report_shows_the_departments_completeness_from_the_current
     (table,) = [t for t in response.context["tables"] if t.title.startswith("完整度与价值分类")]
     assert [row[0] for row in table.rows] == [manager.department.name]  # the department's own row only
     assert table.rows[0][6] + table.rows[0][7] + table.rows[0][8] == 1  # the one approved customer, classed once
+
+
+@pytest.mark.django_db
+def test_campaign_lists_and_scorecards_are_in_the_bar_for_those_who_use_them(client, manager, clerk, reviewer):
+    client.force_login(manager)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("campaigns:index")}"' in home and f'href="{reverse("reports:scorecards")}"' in home
+    assert 'data-testid="my-work-campaigns"' in home
+    client.force_login(clerk)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("campaigns:index")}"' in home and f'href="{reverse("reports:scorecard_mine")}"' in home
+    client.force_login(reviewer)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("campaigns:index") not in home and 'data-testid="my-work-campaigns"' not in home
+    assert f'href="{reverse("reports:scorecard_mine")}"' in home
