@@ -115,3 +115,21 @@ def test_an_account_that_never_logged_in_is_locked_and_the_lock_is_logged(depart
     fresh.refresh_from_db()
     assert not fresh.is_active and lock.ended == {}
     assert AccessLog.objects.filter(action=AccessLog.Action.RIGHTS_ENDED, detail__user="fresh").exists()
+
+
+@pytest.mark.django_db
+def test_locking_a_manager_revokes_the_api_tokens_they_made_and_the_api_refuses_them_at_once(
+    security_officer, manager
+):
+    from rest_framework.test import APIClient
+
+    from api.models import ApiToken
+    from api.services import token_create
+
+    token, secret = token_create(actor=manager, system_name="网银系统", role="enter")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get(reverse("api:customers")).status_code == 200
+    account_lock(actor=security_officer, account=manager, reason="账户疑似被盗用")
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert api.get(reverse("api:customers")).status_code == 401
