@@ -311,3 +311,13 @@ if not 0 < CRM_SAMPLE_SHARE <= 1:
 CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}
+
+# --- serve (issue 18 item 5): the background worker's heartbeat, read by /healthz ---
+# The worker (`manage.py db_worker`) writes a heartbeat this often; /healthz says
+# the worker failed when no worker has beaten for CRM_WORKER_STALE_SECONDS.
+CRM_WORKER_HEARTBEAT_SECONDS = env_int("CRM_WORKER_HEARTBEAT_SECONDS", 15)
+CRM_WORKER_STALE_SECONDS = env_int("CRM_WORKER_STALE_SECONDS", 60)
+if CRM_WORKER_STALE_SECONDS <= CRM_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("CRM_WORKER_STALE_SECONDS must be longer than CRM_WORKER_HEARTBEAT_SECONDS.")
+# A load balancer asks /healthz over plain HTTP inside the network: not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
