@@ -32,8 +32,17 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.utils import timezone
+
+from accounts.models import Department, User
+from audit.services import access_log_verify
+from customers.models import Customer, Status
+from interactions.models import Interaction
+from review.models import Decision, ReviewDecision
+from transactions.models import Transaction
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_THREADS = 32
@@ -65,10 +74,6 @@ class Cast:
 
 def prepare(*, clerks: int = 4, reviewers: int = 2, managers: int = 1) -> Cast:
     """The benchmark's users, made or reset with a fresh password, in one department."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Department, User
-    from customers.models import Customer, Status
 
     department = (
         Department.objects.filter(code__startswith="seed-").order_by("code").first()
@@ -191,6 +196,13 @@ class Browser:
             raise Refused(f"{page}: not accepted")
         return location
 
+    def submit(self, page: str, action: str, data: dict, *, expect: str) -> None:
+        """Post a confirmation; a redirect anywhere but `expect` is a refusal."""
+        status, location, _ = self.request(page, "POST", action, data)
+        if status != 302 or not re.search(expect, location):
+            self.stats.error(page, "not accepted")
+            raise Refused(f"{page}: not accepted")
+
     def log_in(self, username: str, password: str) -> None:
         self.post_form("login", "/accounts/login/", {"username": username, "password": password}, expect=r"/$")
 
@@ -290,9 +302,8 @@ def clerk_turn(browser: Browser, rng: random.Random, username: str, cast: Cast, 
         )
         pk = _pk(location, r"/customers/(\d+)/")
         html = browser.get("customer_confirm", location)
-        browser.request(
-            "customer_submit", "POST", f"/customers/{pk}/submit/", hidden_inputs(html, f"/customers/{pk}/submit/")
-        )
+        action = f"/customers/{pk}/submit/"
+        browser.submit("customer_submit", action, hidden_inputs(html, action), expect=r"^/$")
         ledger.add("customer", pk, username)
         ledger.makers[pk] = username
     elif choice < 0.75:  # a transaction of one of their approved customers, confirmed and submitted
@@ -310,7 +321,7 @@ def clerk_turn(browser: Browser, rng: random.Random, username: str, cast: Cast, 
         pk = _pk(location, r"/transactions/(\d+)/")
         html = browser.get("transaction_confirm", location)
         action = f"/transactions/{pk}/submit/"
-        browser.request("transaction_submit", "POST", action, hidden_inputs(html, action))
+        browser.submit("transaction_submit", action, hidden_inputs(html, action), expect=rf"^/customers/{customer}/$")
         ledger.add("transaction", pk, username)
     else:  # a contact with one of their customers
         customer = rng.choice(mine)
@@ -332,7 +343,13 @@ _REVIEWABLE = re.compile(r"href=\"(/(?:review|transactions)/(\d+)/)\"")
 
 
 def reviewer_turn(browser: Browser, rng: random.Random, username: str, cast: Cast, ledger: Ledger, run: str, n: int):
-    html = browser.get("review_queue", "/review/")
+    # Every other turn the head of the queue (oldest first), otherwise the entries of
+    # one of the benchmark's clerks (the queue's filter by maker): so their customers
+    # are approved in time for their transactions and contacts.
+    if n % 2:
+        html = browser.get("review_queue", "/review/")
+    else:
+        html = browser.get("review_queue_by_maker", "/review/?" + urlencode({"maker": rng.choice(cast.clerks)}))
     waiting = list(dict.fromkeys(_REVIEWABLE.findall(html)))[:10]
     if not waiting:
         browser.get("my_work", "/")
@@ -345,12 +362,14 @@ def reviewer_turn(browser: Browser, rng: random.Random, username: str, cast: Cas
     if f'action="{action}"' not in page:
         return  # decided by the other reviewer meanwhile, or not theirs to decide
     status, location, _ = browser.request(f"approve_{kind}", "POST", action, hidden_inputs(page, action))
-    if status == 302 and location.rstrip("/").endswith("/review"):
+    # The queue again, with the answer: a success, or "already decided by …" when
+    # the other reviewer was first (a refusal the reviewer is told: not an error).
+    answer = browser.get("review_queue", location) if status == 302 else ""
+    if "msg-success" in answer:
         ledger.add(f"approved_{kind}", int(pk), username)
         maker = ledger.makers.get(int(pk)) if kind == "customer" else None
-        if maker:  # its maker may now add transactions and contacts to it
+        if maker:  # the benchmark's own customers are general ones: approved at once, ready for more work
             cast.approved.setdefault(maker, []).append(int(pk))
-    # Otherwise the other reviewer decided it first ("already decided"): told, not an error.
 
 
 def manager_turn(browser: Browser, rng: random.Random, username: str, cast: Cast, ledger: Ledger, run: str, n: int):
@@ -409,10 +428,6 @@ def drive(
 def check(ledger: Ledger) -> list[str]:
     """What the database lacks of the acknowledged writes, and whether the access
     log's chain verifies. Empty: all is there. Names rows by id, never a value."""
-    from audit.services import access_log_verify
-    from customers.models import Customer, Status
-    from interactions.models import Interaction
-    from transactions.models import Transaction
 
     problems = []
     customers = dict(
@@ -423,12 +438,7 @@ def check(ledger: Ledger) -> list[str]:
             problems.append(f"customer #{pk} (entered by {clerk}) was acknowledged but is not in the database")
         elif customers[pk] == Status.DRAFT:
             problems.append(f"customer #{pk} was acknowledged as submitted but is a draft")
-    approved = dict(
-        Customer.objects.filter(pk__in=[r[0] for r in ledger.writes["approved_customer"]]).values_list("pk", "status")
-    )
-    for pk, reviewer in ledger.writes["approved_customer"]:
-        if approved.get(pk) != Status.APPROVED:
-            problems.append(f"customer #{pk} was acknowledged as approved by {reviewer} but is not approved")
+    problems += _decisions_missing(ledger, "approved_customer", Customer)
     rows = Transaction.objects.filter(pk__in=[r[0] for r in ledger.writes["transaction"]])
     transactions = dict(rows.values_list("pk", "status"))
     for pk, clerk in ledger.writes["transaction"]:
@@ -436,11 +446,7 @@ def check(ledger: Ledger) -> list[str]:
             problems.append(f"transaction #{pk} (entered by {clerk}) was acknowledged but is not in the database")
         elif transactions[pk] == "draft":
             problems.append(f"transaction #{pk} was acknowledged as submitted but is a draft")
-    rows = Transaction.objects.filter(pk__in=[r[0] for r in ledger.writes["approved_transaction"]])
-    decided = dict(rows.values_list("pk", "status"))
-    for pk, reviewer in ledger.writes["approved_transaction"]:
-        if decided.get(pk) != "approved":
-            problems.append(f"transaction #{pk} was acknowledged as approved by {reviewer} but is not approved")
+    problems += _decisions_missing(ledger, "approved_transaction", Transaction)
     summaries = [r[2] for r in ledger.writes["contact"]]
     found = set(Interaction.objects.filter(summary__in=summaries).values_list("customer_id", "summary"))
     for customer, clerk, summary in ledger.writes["contact"]:
@@ -452,3 +458,22 @@ def check(ledger: Ledger) -> list[str]:
     if not verified.ok:
         problems.append(f"the access log's chain does not verify: entry #{verified.first_bad_id} {verified.reason}")
     return problems
+
+
+def _decisions_missing(ledger: Ledger, kind: str, model) -> list[str]:
+    """Each acknowledged approval is a decision row of that reviewer (a key
+    customer's first approval included: it waits for the second)."""
+    rows = ledger.writes[kind]
+    found = set(
+        ReviewDecision.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[pk for pk, _ in rows],
+            decision__in=(Decision.APPROVED, Decision.FIRST_APPROVED),
+        ).values_list("object_id", "actor__username")
+    )
+    label = model._meta.model_name
+    return [
+        f"{label} #{pk} was acknowledged as approved by {reviewer}, but no such decision is in the database"
+        for pk, reviewer in rows
+        if (pk, reviewer) not in found
+    ]

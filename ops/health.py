@@ -18,7 +18,10 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from audit.chain import audit_key
 from ops.models import WorkerHeartbeat
+from vault import crypto
+from vault.models import DataKey
 
 logger = logging.getLogger("custodian.health")
 
@@ -37,10 +40,6 @@ def keys_load() -> bool:
     """The field keys unwrap a stored data key (any one: they match this database)
     and wrap and unwrap a fresh one, the blind-index key indexes, and the access
     log's key is present and well formed."""
-    from audit.chain import audit_key
-    from vault import crypto
-    from vault.models import DataKey
-
     stored = DataKey.objects.order_by("pk").first()  # the primary key's index: one row, at any size
     if stored is not None:
         crypto.unwrap(stored)
