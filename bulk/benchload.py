@@ -74,7 +74,6 @@ class Cast:
 
 def prepare(*, clerks: int = 4, reviewers: int = 2, managers: int = 1) -> Cast:
     """The benchmark's users, made or reset with a fresh password, in one department."""
-
     department = (
         Department.objects.filter(code__startswith="seed-").order_by("code").first()
         or Department.objects.order_by("pk").first()
@@ -428,7 +427,6 @@ def drive(
 def check(ledger: Ledger) -> list[str]:
     """What the database lacks of the acknowledged writes, and whether the access
     log's chain verifies. Empty: all is there. Names rows by id, never a value."""
-
     problems = []
     customers = dict(
         Customer.objects.filter(pk__in=[r[0] for r in ledger.writes["customer"]]).values_list("pk", "status")
