@@ -12,6 +12,8 @@ from pathlib import Path
 from stdnum import luhn
 from stdnum.cn import ric
 
+from core.sample_names import GIVEN, SURNAMES
+
 HEADERS = [
     "kind",
     "name",
@@ -36,8 +38,6 @@ PLACES = [
     ("310115", "上海市", "上海市", "200120"),
     ("440305", "广东省", "深圳市", "518052"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
 
 
 def _id(born: date, place: str, serial: int, female: bool) -> str:
@@ -150,27 +150,6 @@ SEED_PLACES = [
     ("430102", "湖南省", "长沙市", "芙蓉区", "410011"),
     ("210102", "辽宁省", "沈阳市", "和平区", "110001"),
 ]
-SEED_GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "秀英",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-]
-SEED_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 SEED_COMPANIES = [
     "华信科技",
     "东方贸易",
@@ -255,7 +234,7 @@ def _seed_individual(rng: random.Random, n: int, place: tuple) -> dict:
     # Birth date and gender left blank, as clerks may: the model fills them from the ID number.
     values = {
         "kind": "individual",
-        "name": rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN) + (rng.choice(SEED_GIVEN) if n % 3 else ""),
+        "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if n % 3 else ""),
         "id_type": "resident_id",
         "id_number": body + ric.calc_check_digit(body + "0"),
         "customer_nature": "consumer",
@@ -270,14 +249,14 @@ def _seed_individual(rng: random.Random, n: int, place: tuple) -> dict:
         body = f"621700{n:012d}"
         values["bank_account"] = body + luhn.calc_check_digit(body)
     if married:
-        values["spouse_name"] = rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN)
+        values["spouse_name"] = rng.choice(SURNAMES) + rng.choice(GIVEN)
         values["children_count"] = rng.randint(0, 3)
     if n % CHILD_EVERY == 0:
         values.update(
             occupation="学生",
             education="primary",
             marital_status="single",
-            guardian_name=rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN),
+            guardian_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
         )
     return values
 
@@ -300,8 +279,8 @@ def _seed_organization(rng: random.Random, n: int, place: tuple) -> dict:
         "source_channel": rng.choice(["referral", "email", "phone"]),
         "email": f"contact{n}@corp.example.cn",
         "employer": "",
-        "contact_person": rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN),
-        "legal_representative": rng.choice(SEED_SURNAMES) + rng.choice(SEED_GIVEN),
+        "contact_person": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "enterprise_nature": rng.choice(["private", "state_owned", "foreign_invested", "joint_venture"]),
         "industry": rng.choice("CFIJMEGL"),
         "founded_on": date(1990 + n % 33, 1 + n % 12, 1 + n % 28).isoformat(),

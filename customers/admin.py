@@ -28,7 +28,10 @@ class CustomerAdmin(ReadOnlyBusinessAdmin):
         "status",
         "kind",
         "tier",
-        "tags",
+        # The tags are the company's shared vocabulary (any staff member reads it in
+        # the tags' admin): every tag is listed, with no probe of the viewer's rows
+        # for which ones they use (issue 15: that probe was the changelist's cost).
+        ("tags", admin.RelatedFieldListFilter),
         "customer_nature",
         "lifecycle_stage",
         "source_channel",

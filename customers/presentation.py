@@ -63,15 +63,7 @@ FIELD_GROUPS: list[tuple[str, object, tuple[str, ...]]] = [
     (
         "organization",
         _("Organization"),
-        (
-            "enterprise_nature",
-            "industry",
-            "contact_person",
-            "legal_representative",
-            "founded_on",
-            "registered_capital",
-            "relationship_since",
-        ),
+        ORGANIZATION_ONLY,
     ),
     (
         "consent",

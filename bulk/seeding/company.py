@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from accounts.models import Department, Role, User
-from bulk.benchdata import SEED_GIVEN, SEED_SURNAMES
+from core.sample_names import GIVEN, SURNAMES
 from customers.models import Customer
 from transactions.models import Product
 
@@ -81,8 +81,8 @@ def company_build(departments: int = 20) -> Company:
                     user = User.objects.create(
                         username=username,
                         password=password,
-                        last_name=SEED_SURNAMES[(index * 7 + k) % len(SEED_SURNAMES)],
-                        first_name=SEED_GIVEN[(index * 3 + k * 5) % len(SEED_GIVEN)],
+                        last_name=SURNAMES[(index * 7 + k) % len(SURNAMES)],
+                        first_name=GIVEN[(index * 3 + k * 5) % len(GIVEN)],
                         department=department,
                         is_staff=role in (Role.MANAGER, Role.SECURITY_OFFICER),
                     )

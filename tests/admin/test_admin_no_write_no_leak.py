@@ -173,17 +173,28 @@ def test_department_filter_of_a_superuser_without_role_lists_no_department(clien
 
 
 @pytest.mark.django_db
-def test_tag_filter_lists_only_tags_the_viewers_customers_carry(client, manager, rows):
+def test_tag_filter_lists_the_shared_vocabulary_and_a_far_tag_finds_none_of_the_far_rows(client, manager, rows):
+    """The tags are the company's one vocabulary (the tags' admin and the customer
+    list's tag menu show every tag to a manager): the filter lists them all without
+    probing which the viewer's rows carry (issue 15), and choosing a tag only the
+    other department uses finds nothing."""
     from customers.models import Tag
 
-    secret, _ = Tag.objects.get_or_create(name="远方机密")
-    rows["far"]["customer"].tags.add(secret)
+    far_only, _ = Tag.objects.get_or_create(name="远方机密")
+    rows["far"]["customer"].tags.add(far_only)
     mine, _ = Tag.objects.get_or_create(name="本部标签")
     rows["home"]["customer"].tags.add(mine)
     client.force_login(manager)
     changelist = client.get(admin_url("customer", "changelist"))
-    assert [name for _pk, name in _filter_choices(changelist, "tags")] == ["本部标签"]
-    assert "远方机密" not in changelist.content.decode()
+    assert [name for _pk, name in _filter_choices(changelist, "tags")] == list(
+        Tag.objects.order_by("name").values_list("name", flat=True)
+    )
+    chosen = client.get(admin_url("customer", "changelist"), {"tags__id__exact": far_only.pk})
+    assert chosen.status_code == 200
+    assert list(chosen.context["cl"].result_list) == []
+    assert rows["far"]["customer"].archive_no not in chosen.content.decode()
+    mine_chosen = client.get(admin_url("customer", "changelist"), {"tags__id__exact": mine.pk})
+    assert [c.pk for c in mine_chosen.context["cl"].result_list] == [rows["home"]["customer"].pk]
 
 
 @pytest.mark.django_db

@@ -83,7 +83,16 @@ def test_customer_counts_are_the_departments(client, manager, data):
 
 
 @pytest.mark.django_db
-def test_entry_quality_per_clerk_and_reviewer(client, manager, clerk, data):
+def test_entry_quality_per_clerk_and_reviewer(client, manager, clerk, data, other_department):
+    from django.contrib.auth.models import Group
+
+    # A return in the other department names the same fields: it never counts here.
+    far_clerk = UserFactory(username="far_clerk2", department=other_department)
+    far_clerk.groups.add(Group.objects.get(name="clerk"))
+    far_reviewer = UserFactory(username="far_reviewer2", department=other_department)
+    far_reviewer.groups.add(Group.objects.get(name="reviewer"))
+    far = customer_services.customer_submit(actor=far_clerk, customer=CustomerFactory(actor=far_clerk, n=6))
+    customer_services.customer_return(actor=far_reviewer, customer=far, field_reasons={"mobile": "错", "email": "错"})
     client.force_login(manager)
     tables = _tables(client, "quality")
     clerk_row = tables["录入员工作量"].rows[0]

@@ -19,6 +19,7 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import Department, Role, User
 from core.env import env_bool
+from core.sample_names import GIVEN, SURNAMES
 from customers import services
 from customers.models import Customer, Tag, Tier
 from interactions.demo import seed_service
@@ -36,29 +37,6 @@ USERS = [
     ("manager1", "陈", "静", Role.MANAGER, "retail", True),
     ("manager2", "杨", "帆", Role.MANAGER, "corporate", True),
     ("security1", "赵", "磊", Role.SECURITY_OFFICER, "retail", True),
-]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "秀英",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀兰",
-    "霞",
 ]
 PLACES = [
     ("110105", "北京市", "北京市", "朝阳区", "100020"),
