@@ -16,7 +16,7 @@ from interactions.models import Interaction
 from tests.factories import CustomerFactory
 from transactions.models import Transaction
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _approved(clerk: User, reviewer: User) -> int:

@@ -16,7 +16,7 @@ from django.conf import settings
 from bulk.benchserve import database_url
 from tests.ops.test_serve import _session, _until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BENCHMARK = textwrap.dedent(
     """

@@ -102,7 +102,9 @@ def test_the_heartbeat_beats_while_the_worker_runs_and_is_gone_when_it_stops():
     assert not health.worker_alive()
 
 
-@pytest.mark.django_db(transaction=True)  # the heartbeat thread writes through its own connection
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the heartbeat thread writes through its own connection
 def test_the_heartbeat_thread_beats_again_after_its_interval(settings):
     settings.CRM_WORKER_HEARTBEAT_SECONDS = 0.05
     with health.heartbeat("host:3:3"):
@@ -113,7 +115,7 @@ def test_the_heartbeat_thread_beats_again_after_its_interval(settings):
         assert WorkerHeartbeat.objects.get(worker_id="host:3:3").beat_at > first
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection between rounds
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connection between rounds
 def test_db_worker_writes_its_heartbeat_while_it_runs(monkeypatch):
     seen = {}
 

@@ -18,7 +18,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the server's processes share the test database
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the server's processes share the test database
 
 
 def _database_url() -> str:
