@@ -23,7 +23,8 @@ class GroupFilter(admin.RelatedFieldListFilter):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "parent")
+    list_select_related = ("parent",)
     search_fields = ("code", "name")
 
 

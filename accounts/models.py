@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -17,14 +18,41 @@ class Role(models.TextChoices):
 class Department(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # The department above this one (issue 20 item 4): its managers are of a
+    # higher scope, and approve what this department's managers may not approve
+    # for themselves (a survey round's analysis). Empty: a top-level department.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="department_not_its_own_parent",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A department may not end up above itself (A above B above A): walk up
+        # from the chosen parent; the check constraint covers only A above A.
+        seen, current = set(), self.parent
+        while current is not None and current.pk not in seen:
+            if self.pk is not None and current.pk == self.pk:
+                raise ValidationError({"parent": _("A department cannot be placed below itself.")})
+            seen.add(current.pk)
+            current = current.parent
 
 
 class User(AbstractUser):

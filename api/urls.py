@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from feed.api import ChangeFeedView
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
+]

@@ -79,6 +79,7 @@ def _dev_secrets() -> dict[str, str]:
         "CRM_FIELD_KEYS": "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "CRM_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "CRM_AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CRM_BACKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
 
 

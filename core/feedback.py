@@ -3,9 +3,13 @@ concerns, or as a message on the next page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 def form_error(form, exc: ValidationError) -> None:
@@ -15,6 +19,37 @@ def form_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def form_service(
+    request: HttpRequest,
+    form,
+    call: Callable[[], Any],
+    *,
+    success: Callable[[Any], tuple[str, str]],
+    refused_to,
+) -> HttpResponse | None:
+    """A form page's POST: when the form is valid, run the service (`call`). Its
+    ValidationError goes beside the form's fields and None is returned (show the
+    form again); a PermissionDenied is told as a message and answered with a
+    redirect to `refused_to` (a URL or an object with `get_absolute_url`); success
+    is `success(result)` → (message, URL): told, and redirected to.
+
+        return form_service(request, form, lambda: ..., success=..., refused_to=customer) or render(...)
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call()
+    except ValidationError as exc:
+        form_error(form, exc)
+        return None
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(refused_to)
+    message, url = success(result)
+    messages.success(request, message)
+    return redirect(url)
 
 
 def error_messages(request: HttpRequest, exc: Exception) -> None:

@@ -312,6 +312,60 @@ CRM_CUSTOMER_PAGE_SIZE = 50
 # How long a complaint may take, by severity (hours from receipt or reopening).
 CRM_COMPLAINT_SLA_HOURS = {"critical": 24, "high": 72, "normal": 7 * 24, "low": 15 * 24}
 
+# --- backup (issue 17's open point, issue 18 items 1-2) ---
+# The key store outside the database (vault.keystore): each data key's share and the
+# destruction ledger. Unwrapping a data key needs its share, so a copy of the database
+# alone never opens a destroyed customer's values. Production names it explicitly (a
+# directory that exists, on another disk or mount than the database, backed up apart
+# with `backup --keys`); development and tests use var/keystore (tests: a temp dir).
+CRM_KEY_STORE = env_str("CRM_KEY_STORE", str(BASE_DIR / "var" / "keystore") if DEBUG else None)
+if not CRM_KEY_STORE:
+    raise ImproperlyConfigured(
+        "Custodian cannot start: missing CRM_KEY_STORE (the directory of the data keys' shares "
+        "and the destruction ledger); see README 'Backups and restore'."
+    )
+if not DEBUG and not Path(CRM_KEY_STORE).is_dir():
+    raise ImproperlyConfigured(f"CRM_KEY_STORE={CRM_KEY_STORE!r} is not a directory.")
+if DEBUG:
+    # Development makes it; commands that run others as production does (the
+    # benchmarks) pass it on.
+    Path(CRM_KEY_STORE).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("CRM_KEY_STORE", CRM_KEY_STORE)
+# Encrypts backups (`manage.py backup`), separate from the field keys: base64 of 32 bytes.
+CRM_BACKUP_KEY = env_str("CRM_BACKUP_KEY")
+
+# --- outreach (issue 20 items 3-4): greetings and the satisfaction programme ---
+# Greetings (birthdays, founding anniversaries, holidays) appear on the owner's
+# list this many days ahead (0-60).
+CRM_GREETING_DAYS_AHEAD = env_int("CRM_GREETING_DAYS_AHEAD", 7)
+if not 0 <= CRM_GREETING_DAYS_AHEAD <= 60:
+    raise ImproperlyConfigured("CRM_GREETING_DAYS_AHEAD is a number of days from 0 to 60, such as 7.")
+# A survey answer with any score at or below this is listed as a low score.
+CRM_SURVEY_LOW_SCORE = env_int("CRM_SURVEY_LOW_SCORE", 2)
+
+# --- watch (issue 18 items 3-4): misuse alerts and breach notices ---
+# `watch_sweep` (hourly in the background worker) counts each account's reveals,
+# exact lookups and exports per day and raises an alert for a day whose count is
+# at least CRM_ALERT_MIN_<KIND> and more than CRM_ALERT_FACTOR times the larger of
+# the account's own median daily count and its department's (medians over the
+# CRM_ALERT_BASELINE_DAYS days before, quiet days counted as 0; at least 1).
+CRM_ALERT_BASELINE_DAYS = env_int("CRM_ALERT_BASELINE_DAYS", 28)
+try:
+    CRM_ALERT_FACTOR = float(env_str("CRM_ALERT_FACTOR", "3"))
+except ValueError as exc:
+    raise ImproperlyConfigured("CRM_ALERT_FACTOR is a number above 1, such as 3.") from exc
+CRM_ALERT_MIN_REVEALS = env_int("CRM_ALERT_MIN_REVEALS", 10)
+CRM_ALERT_MIN_LOOKUPS = env_int("CRM_ALERT_MIN_LOOKUPS", 10)
+CRM_ALERT_MIN_EXPORTS = env_int("CRM_ALERT_MIN_EXPORTS", 5)
+CRM_ALERT_SWEEP_DAYS = env_int("CRM_ALERT_SWEEP_DAYS", 2)  # today and yesterday
+CRM_ALERT_SWEEP_EVERY_MINUTES = env_int("CRM_ALERT_SWEEP_EVERY_MINUTES", 60)
+if CRM_ALERT_FACTOR <= 1 or CRM_ALERT_BASELINE_DAYS < 1 or CRM_ALERT_SWEEP_DAYS < 1:
+    raise ImproperlyConfigured(
+        "CRM_ALERT_FACTOR must exceed 1; CRM_ALERT_BASELINE_DAYS and CRM_ALERT_SWEEP_DAYS must be at least 1."
+    )
+# Who a breach notice names as the contact (PIPL art. 57), unless the incident says.
+CRM_BREACH_CONTACT = env_str("CRM_BREACH_CONTACT", "") or ""
+
 # --- serve (issue 18 item 5): the background worker's heartbeat, read by /healthz ---
 # The worker (`manage.py db_worker`) writes a heartbeat this often; /healthz says
 # the worker failed when no worker has beaten for CRM_WORKER_STALE_SECONDS.

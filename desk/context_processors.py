@@ -11,6 +11,7 @@ from customers.rights import may_handle_duplicates, reviews_entries
 from customers.selectors import review_waiting_count
 from interactions.selectors import complaint_queue
 from lifecycle import rights as lifecycle_rights
+from watch.rights import watches
 
 # Badges count at most this many rows; the layout shows "99+" beyond.
 BADGE_CAP = 99
@@ -44,6 +45,7 @@ def navigation(user) -> dict[str, bool]:
         "may_import": may_import(user),
         "may_export": may_export(user),
         "reads_audit": reads_audit(user),
+        "watches": watches(user),
         "may_use_admin": may_use_admin(user),
         "handles_duplicates": may_handle_duplicates(user),
         "reverifies": lifecycle_rights.may_use_reverify_queue(user),

@@ -33,8 +33,10 @@ from lifecycle.selectors import (
     samples_waiting_for,
     subject_requests_near_deadline_for,
 )
+from outreach import selectors as outreach_selectors
 from review.models import Decision, ReviewDecision
 from transactions.selectors import my_transactions, transaction_queue
+from watch import selectors as watch_selectors
 
 PANEL_ROWS = 10
 PANEL_CAP = 99
@@ -247,6 +249,8 @@ def my_work_panels(*, user: User) -> dict:
     """The panels of every role the user holds, and what is due for themselves."""
     return {
         **lifecycle_work(user=user),
+        **outreach_selectors.my_work(user=user),
+        **watch_selectors.my_work(user=user),
         "today": timezone.localdate(),
         "due": due_now(user=user),
         "clerk": clerk_work(user=user) if is_clerk(user) else None,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import Numbered
 from customers import validators as v
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -148,7 +149,9 @@ def due_for(severity: str, start: datetime) -> datetime:
     return start + timedelta(hours=settings.CRM_COMPLAINT_SLA_HOURS[severity])
 
 
-class Complaint(models.Model):
+class Complaint(Numbered):
+    PREFIX = "TS"
+
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
     )
@@ -202,13 +205,6 @@ class Complaint(models.Model):
                 violation_error_message=_("A resolved complaint says how it was resolved."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"TS{self.pk:06d}" if self.pk else "TS-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.status in UNRESOLVED and self.due_at < (now or timezone.now())

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import error_messages, form_error
+from core.feedback import error_messages, form_service
 from core.pagination import CappedPaginator
 from core.parsing import object_id
 from customers.rights import customer_for
@@ -26,20 +27,21 @@ def _create(request: HttpRequest, *, form_class, service, title: str, anchor: st
     form = form_class(request.POST or None, **extra)
     if "handler" in form.fields:
         form.fields["handler"].queryset = rights.eligible_handlers(department_id=customer.department_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = service(actor=request.user, customer=customer, fields=form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("customers:detail", pk=customer.pk)
-        else:
-            messages.success(request, _("Saved."))
-            if form_class is ComplaintForm:
-                return redirect("interactions:complaint", pk=obj.pk)
-            return redirect(f"{customer.get_absolute_url()}#{anchor}")
-    return render(request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": title})
+    done = form_service(
+        request,
+        form,
+        lambda: service(actor=request.user, customer=customer, fields=form.cleaned_data),
+        success=lambda obj: (
+            _("Saved."),
+            reverse("interactions:complaint", kwargs={"pk": obj.pk})
+            if form_class is ComplaintForm
+            else f"{customer.get_absolute_url()}#{anchor}",
+        ),
+        refused_to=customer,
+    )
+    return done or render(
+        request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": title}
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import Numbered
 from review.models import Reviewed, review_statuses, status_field
 
 
@@ -53,22 +54,6 @@ def one_per_customer(name: str, message, **condition) -> models.UniqueConstraint
     return models.UniqueConstraint(
         fields=["customer"], condition=Q(**condition), name=name, violation_error_message=message
     )
-
-
-class Numbered(models.Model):
-    """A row known by a prefix and its number (FH000012), as the pages and messages say."""
-
-    PREFIX = ""
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.PREFIX}{self.pk:06d}" if self.pk else f"{self.PREFIX}-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
 
 class LegalHold(Numbered):

@@ -8,6 +8,19 @@ from django.contrib.auth.models import Group
 from tests.factories import CustomerFactory, DepartmentFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def _key_store_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("keystore")
+
+
+@pytest.fixture(autouse=True)
+def _test_key_store(settings, _key_store_dir, monkeypatch):
+    """Tests keep the data keys' shares and the destruction ledger in a temp dir
+    (and the processes a test starts, such as a worker, use the same)."""
+    settings.CRM_KEY_STORE = str(_key_store_dir)
+    monkeypatch.setenv("CRM_KEY_STORE", str(_key_store_dir))
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

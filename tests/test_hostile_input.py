@@ -39,6 +39,8 @@ from lifecycle.services import subject as subject_services
 from submissions.forms import FIELD as FORM_TOKEN
 from tests import hostile_parts
 from tests.factories import CustomerFactory
+from tests.hostile_routes import ROUTES
+from tests.records import complaint_fields, contact_fields
 from transactions import services as transaction_services
 
 SCRIPT = "<script>alert(1)</script>"
@@ -174,26 +176,12 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     contact = interaction_services.interaction_log(
         actor=clerk,
         customer=approved,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-            "content": "",
-            "follow_up_at": yesterday,
-        },
+        fields=contact_fields(occurred_at=yesterday, summary="回访", content="", follow_up_at=yesterday),
     )
     complaint = interaction_services.complaint_receive(
         actor=clerk,
         customer=approved,
-        fields={
-            "received_at": yesterday,
-            "channel": "phone",
-            "category": "service",
-            "severity": "normal",
-            "content": "服务态度差",
-        },
+        fields=complaint_fields(received_at=yesterday, content="服务态度差"),
     )
     job = ImportJob.objects.create(owner=clerk, filename="a.csv", file_format="csv", status=JobStatus.FAILED)
     pair = DuplicatePair.objects.create(first=approved, second=changing, rules=["mobile"], score=0.8)
@@ -259,94 +247,6 @@ def world(department, clerk, other_clerk, reviewer, manager, security_officer) -
     for part in hostile_parts.parts():
         ids.update(part.build(people, ids))
     return World(people=people, ids=ids)
-
-
-# route name → (path kwargs, base query, personas who may use it)
-C = "?customer={approved}"
-ROUTES: dict[str, tuple[dict, str, tuple[str, ...]]] = {
-    **{name: entry for part in hostile_parts.parts() for name, entry in part.ROUTES.items()},
-    "login": ({}, "", ("anonymous",)),
-    "logout": ({}, "", ("anonymous",)),
-    "set_language": ({}, "", ("anonymous",)),
-    "home": ({}, "", ("clerk",)),
-    "help:index": ({}, "", ("anonymous",)),
-    "help:role": ({"role": "clerk"}, "", ("anonymous",)),
-    "audit:access_log": ({}, "", ("security",)),
-    "audit:verify": ({}, "", ("security",)),
-    "audit:changes": ({}, "", ("security",)),
-    "customers:list": ({}, "", ("manager",)),
-    "customers:create": ({}, "", ("clerk",)),
-    "customers:detail": ({"pk": "approved"}, "", ("manager",)),
-    "customers:update": ({"pk": "draft"}, "", ("clerk",)),
-    "customers:confirm": ({"pk": "draft"}, "", ("clerk",)),
-    "customers:submit": ({"pk": "draft"}, "", ("clerk",)),
-    "customers:reveal": ({"pk": "approved", "field": "id_number"}, "", ("manager",)),
-    "customers:tags": ({"pk": "approved"}, "", ("manager",)),
-    "customers:reassign_owner": ({"pk": "approved"}, "", ("manager",)),
-    "customers:grant_request": ({"pk": "approved"}, "", ("reviewer",)),
-    "customers:change": ({"pk": "change"}, "", ("reviewer",)),
-    "customers:change_withdraw": ({"pk": "change"}, "", ("clerk",)),
-    "customers:grants": ({}, "", ("manager",)),
-    "customers:duplicates": ({}, "", ("manager",)),
-    "customers:duplicate_dismiss": ({"pk": "pair"}, "", ("manager",)),
-    "customers:merge_propose": ({"pk": "pair"}, "", ("manager",)),
-    "customers:merge": ({"pk": "merge"}, "", ("reviewer",)),
-    "customers:merge_decide": ({"pk": "merge", "decision": "return"}, "", ("reviewer",)),
-    "customers:grant_decide": ({"grant_id": "grant", "decision": "approve"}, "", ("manager",)),
-    "review:queue": ({}, "", ("reviewer",)),
-    "review:page": ({"pk": "pending"}, "", ("reviewer",)),
-    "review:approve": ({"pk": "pending"}, "", ("reviewer",)),
-    "review:return": ({"pk": "pending"}, "", ("reviewer",)),
-    "review:change_approve": ({"pk": "change"}, "", ("reviewer",)),
-    "review:change_return": ({"pk": "change"}, "", ("reviewer",)),
-    "transactions:list": ({}, "", ("manager",)),
-    "transactions:create": ({}, C, ("clerk",)),
-    "transactions:detail": ({"pk": "draft_txn"}, "", ("clerk",)),
-    "transactions:update": ({"pk": "draft_txn"}, "", ("clerk",)),
-    "transactions:confirm": ({"pk": "draft_txn"}, "", ("clerk",)),
-    "transactions:submit": ({"pk": "draft_txn"}, "", ("clerk",)),
-    "transactions:approve": ({"pk": "pending_txn"}, "", ("reviewer",)),
-    "transactions:return": ({"pk": "pending_txn"}, "", ("reviewer",)),
-    "transactions:order_create": ({}, C, ("clerk",)),
-    "transactions:order_move": ({"pk": "order"}, "", ("clerk",)),
-    "transactions:contract_create": ({}, C, ("clerk",)),
-    "interactions:interaction_create": ({}, C, ("clerk",)),
-    "interactions:interaction": ({"pk": "contact"}, "", ("clerk",)),
-    "interactions:follow_up_done": ({"pk": "contact"}, "", ("clerk",)),
-    "interactions:complaints": ({}, "", ("manager",)),
-    "interactions:complaint_create": ({}, C, ("clerk",)),
-    "interactions:complaint": ({"pk": "complaint"}, "", ("clerk",)),
-    "interactions:complaint_move": ({"pk": "complaint"}, "", ("clerk",)),
-    "interactions:complaint_assign": ({"pk": "complaint"}, "", ("manager",)),
-    "interactions:feedback_create": ({}, C, ("clerk",)),
-    "bulk:imports": ({}, "", ("clerk",)),
-    "bulk:job": ({"pk": "job"}, "", ("clerk",)),
-    "bulk:job_status": ({"pk": "job"}, "", ("clerk",)),
-    "bulk:job_start": ({"pk": "job"}, "", ("clerk",)),
-    "bulk:job_discard": ({"pk": "job"}, "", ("clerk",)),
-    "bulk:job_report": ({"pk": "job"}, "", ("clerk",)),
-    "bulk:export": ({"what": "customers", "file_format": "csv"}, "", ("clerk",)),
-    "lifecycle:queue": ({}, "", ("manager", "security")),
-    "lifecycle:destruction": ({"pk": "destruction"}, "", ("security",)),
-    "lifecycle:destruction_decide": ({"pk": "destruction", "decision": "refuse"}, "", ("security",)),
-    "lifecycle:destruction_request": ({"pk": "approved"}, "", ("manager",)),
-    "lifecycle:hold_create": ({"pk": "approved"}, "", ("manager",)),
-    "lifecycle:hold_lift": ({"pk": "hold"}, "", ("manager",)),
-    "lifecycle:archives": ({}, "", ("reviewer",)),
-    "lifecycle:archive": ({"pk": "archive_request"}, "", ("reviewer",)),
-    "lifecycle:archive_decide": ({"pk": "archive_request", "decision": "return"}, "", ("reviewer",)),
-    "lifecycle:archive_request": ({"pk": "approved"}, "", ("clerk",)),
-    "lifecycle:reverify": ({}, "", ("clerk",)),
-    "lifecycle:reverify_export": ({}, "", ("manager",)),
-    "lifecycle:reverify_confirm": ({"pk": "approved"}, "", ("clerk",)),
-    "lifecycle:samples": ({}, "", ("reviewer",)),
-    "lifecycle:sample": ({"pk": "sample"}, "", ("reviewer",)),
-    "lifecycle:subject_requests": ({}, "", ("manager",)),
-    "lifecycle:subject_request": ({"pk": "subject_request"}, "", ("clerk",)),
-    "lifecycle:subject_request_copy": ({"pk": "subject_request"}, "", ("clerk",)),
-    "lifecycle:subject_request_act": ({"pk": "subject_request", "step": "identity"}, "", ("clerk",)),
-    "lifecycle:subject_request_create": ({"pk": "approved"}, "", ("clerk",)),
-}
 
 
 def _url(world: World, name: str) -> str:

@@ -32,7 +32,7 @@ def test_a_new_dotenv_has_every_secret_and_only_its_owner_reads_it(tmp_path):
     dotenv = tmp_path / ".env"
     write_dev_dotenv(dotenv)
     names = {line.split("=", 1)[0] for line in dotenv.read_text().splitlines() if "=" in line}
-    assert names == {"SECRET_KEY", "CRM_FIELD_KEYS", "CRM_BLIND_INDEX_KEY", "CRM_AUDIT_KEY"}
+    assert names == {"SECRET_KEY", "CRM_FIELD_KEYS", "CRM_BLIND_INDEX_KEY", "CRM_AUDIT_KEY", "CRM_BACKUP_KEY"}
     assert dotenv.stat().st_mode & 0o777 == 0o600
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import Numbered
 from customers import validators as v
 from review.models import Reviewed, ReviewStatus, review_constraints
 from transactions.currencies import validate_currency
@@ -189,7 +190,10 @@ class Contract(models.Model):
             raise ValidationError(errors)
 
 
-class Transaction(Reviewed):
+class Transaction(Numbered, Reviewed):
+    PREFIX = "JY"
+    DIGITS = 8
+
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="transactions"
     )
@@ -248,13 +252,6 @@ class Transaction(Reviewed):
             ),
             *review_constraints("txn"),
         ]
-
-    def __str__(self) -> str:
-        return f"JY{self.pk:08d}" if self.pk else "JY-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
     @property
     def is_reversal(self) -> bool:

@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import error_messages, form_error, said_already_submitted
+from core.feedback import error_messages, form_service, said_already_submitted
 from core.pagination import KeysFirstPaginator
 from customers.rights import customer_for
 from review.mechanism import decisions_of, latest_return
@@ -67,20 +68,18 @@ def transaction_create(request: HttpRequest) -> HttpResponse:
                 order_no=original.order_no,
             )
     form = TransactionForm(request.POST or None, customer=customer, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            txn = services.transaction_create(actor=request.user, customer=customer, fields=form.model_values())
-        except ValidationError as exc:
-            form_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("customers:detail", pk=customer.pk)
-        else:
-            messages.success(
-                request,
-                _("Saved as draft %(number)s. Check it, then confirm to send it for review.") % {"number": txn.number},
-            )
-            return redirect("transactions:confirm", pk=txn.pk)
+    done = form_service(
+        request,
+        form,
+        lambda: services.transaction_create(actor=request.user, customer=customer, fields=form.model_values()),
+        success=lambda txn: (
+            _("Saved as draft %(number)s. Check it, then confirm to send it for review.") % {"number": txn.number},
+            reverse("transactions:confirm", kwargs={"pk": txn.pk}),
+        ),
+        refused_to=customer,
+    )
+    if done:
+        return done
     return render(request, "transactions/transaction_form.html", {"form": form, "customer": customer, "txn": None})
 
 
@@ -91,17 +90,18 @@ def transaction_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("An approved transaction is never changed: correct it with a reversing entry."))
         return redirect("transactions:detail", pk=txn.pk)
     form = TransactionForm(request.POST or None, customer=txn.customer, instance=txn)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transaction_update(actor=request.user, txn=txn, fields=form.model_values())
-        except ValidationError as exc:
-            form_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("transactions:detail", pk=txn.pk)
-        else:
-            messages.success(request, _("Changes saved. Check them, then confirm to send it for review."))
-            return redirect("transactions:confirm", pk=txn.pk)
+    done = form_service(
+        request,
+        form,
+        lambda: services.transaction_update(actor=request.user, txn=txn, fields=form.model_values()),
+        success=lambda _saved: (
+            _("Changes saved. Check them, then confirm to send it for review."),
+            reverse("transactions:confirm", kwargs={"pk": txn.pk}),
+        ),
+        refused_to=reverse("transactions:detail", kwargs={"pk": txn.pk}),
+    )
+    if done:
+        return done
     returned = latest_return(txn)
     return render(
         request,
@@ -214,18 +214,17 @@ def transaction_return(request: HttpRequest, pk: int) -> HttpResponse:
 def order_create(request: HttpRequest) -> HttpResponse:
     customer = customer_for(request.user, request.GET.get("customer"))
     form = OrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.order_create(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("customers:detail", pk=customer.pk)
-        else:
-            messages.success(request, _("Order %(order_no)s created.") % {"order_no": order.order_no})
-            return redirect(f"{customer.get_absolute_url()}#orders")
-    return render(
+    done = form_service(
+        request,
+        form,
+        lambda: services.order_create(actor=request.user, customer=customer, **form.cleaned_data),
+        success=lambda order: (
+            _("Order %(order_no)s created.") % {"order_no": order.order_no},
+            f"{customer.get_absolute_url()}#orders",
+        ),
+        refused_to=customer,
+    )
+    return done or render(
         request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": _("New order")}
     )
 
@@ -251,17 +250,16 @@ def order_move(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_create(request: HttpRequest) -> HttpResponse:
     customer = customer_for(request.user, request.GET.get("customer"))
     form = ContractForm(request.POST or None, initial={"currency": "CNY"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.contract_create(actor=request.user, customer=customer, fields=form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("customers:detail", pk=customer.pk)
-        else:
-            messages.success(request, _("Contract %(contract_no)s recorded.") % {"contract_no": contract.contract_no})
-            return redirect(f"{customer.get_absolute_url()}#contracts")
-    return render(
+    done = form_service(
+        request,
+        form,
+        lambda: services.contract_create(actor=request.user, customer=customer, fields=form.cleaned_data),
+        success=lambda contract: (
+            _("Contract %(contract_no)s recorded.") % {"contract_no": contract.contract_no},
+            f"{customer.get_absolute_url()}#contracts",
+        ),
+        refused_to=customer,
+    )
+    return done or render(
         request, "transactions/simple_form.html", {"form": form, "customer": customer, "title": _("New contract")}
     )

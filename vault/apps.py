@@ -9,6 +9,6 @@ class VaultConfig(AppConfig):
     def ready(self) -> None:
         # Parse and check the master keys at start-up: a malformed key stops the
         # process here, not at the first reveal.
-        from vault import keys
+        from vault import keys, signals  # noqa: F401 — signals: a deleted key loses its share
 
         keys.keyring()

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core.errors import StoredValueUnreadable
+from vault import keystore
 from vault.keys import keyring
 from vault.models import DataKey
 
@@ -73,12 +74,41 @@ def _wrap(data_key_id: uuid.UUID, plain_key: bytes) -> tuple[str, bytes]:
 
 
 def new_data_key() -> DataKey:
-    """An unsaved data key, fresh and random, wrapped by the newest master key."""
-    data_key = DataKey(id=uuid.uuid4())
+    """An unsaved data key, fresh and random: its share is written to the key
+    store (outside the database) and the key masked by it is wrapped by the newest
+    master key. Both are needed to open it again."""
+    key_id, share = keystore.allocate()
+    data_key = DataKey(id=key_id)
     plain = AESGCM.generate_key(bit_length=256)
-    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, plain)
+    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, keystore.mask(plain, share))
     data_key._aead = AESGCM(plain)
     return data_key
+
+
+def split_existing(data_key) -> None:
+    """Give a data key wrapped before the key store existed its share (migration
+    vault 0002): the plain key is re-wrapped masked by a fresh share."""
+    plain = _unwrap_bytes(data_key)
+    share = keystore.share_new(data_key.id)
+    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, keystore.mask(plain, share))
+
+
+def join_existing(data_key) -> None:
+    """The reverse of `split_existing` (migrating back): the share folded in, then deleted."""
+    plain = _plain_key(data_key)
+    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, plain)
+    keystore.shares_forget([data_key.id])
+
+
+def _plain_key(data_key: DataKey) -> bytes:
+    masked = _unwrap_bytes(data_key)
+    share = keystore.share_get(data_key.id)
+    if share is None:
+        raise DataKeyDestroyed(
+            f"Data key {data_key.id} has no share in the key store (CRM_KEY_STORE): it was destroyed, "
+            "or this database is a copy taken before its destruction."
+        )
+    return keystore.mask(masked, share)
 
 
 def _unwrap_bytes(data_key: DataKey) -> bytes:
@@ -104,7 +134,7 @@ def unwrap(data_key: DataKey) -> AESGCM:
     """The data key's cipher, unwrapped once per loaded row and kept on it."""
     cached = getattr(data_key, "_aead", None)
     if cached is None:
-        cached = data_key._aead = AESGCM(_unwrap_bytes(data_key))
+        cached = data_key._aead = AESGCM(_plain_key(data_key))
     return cached
 
 
@@ -113,9 +143,8 @@ def rewrap(data_key: DataKey) -> bool:
     Returns False if it already was."""
     if data_key.master_key_id == keyring().newest.id:
         return False
-    plain = _unwrap_bytes(data_key)
-    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, plain)
-    data_key._aead = AESGCM(plain)
+    masked = _unwrap_bytes(data_key)  # the share stays as it is
+    data_key.master_key_id, data_key.wrapped = _wrap(data_key.id, masked)
     return True
 
 

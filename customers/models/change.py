@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Numbered
 from customers.models.customer import Customer
 from review.models import ReviewedTwice, review_constraints, review_statuses, status_field
 from vault.fields import DataKeyField, EncryptedTextField
@@ -27,7 +28,9 @@ ChangeStatus = review_statuses(
 )
 
 
-class ChangeRequest(ReviewedTwice):
+class ChangeRequest(Numbered, ReviewedTwice):
+    PREFIX = "BG"
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     data_key = DataKeyField()
     customer = models.ForeignKey(
@@ -64,10 +67,3 @@ class ChangeRequest(ReviewedTwice):
                 violation_error_message=_("A change of this customer already waits for review."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"BG{self.pk:06d}" if self.pk else "BG-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)

@@ -12,12 +12,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Numbered
 from customers.models.change import ChangeStatus
 from customers.models.customer import Customer
 from review.models import ReviewedTwice, review_constraints, status_field
 
 
-class MergeRequest(ReviewedTwice):
+class MergeRequest(Numbered, ReviewedTwice):
+    PREFIX = "HB"
+
     survivor = models.ForeignKey(
         Customer, verbose_name=_("surviving record"), on_delete=models.PROTECT, related_name="+"
     )
@@ -57,10 +60,3 @@ class MergeRequest(ReviewedTwice):
                 violation_error_message=_("A merge of this record already waits for review."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"HB{self.pk:06d}" if self.pk else "HB-new"
-
-    @property
-    def number(self) -> str:
-        return str(self)

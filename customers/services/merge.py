@@ -14,6 +14,7 @@ re-encrypted under the survivor's key first)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +40,7 @@ from customers.models.customer import MATCH_KEYS
 from customers.rights import may_merge_pair
 from review.mechanism import review_approve, review_return
 from review.policies import ReviewPolicy, register
+from vault import keystore
 from vault.fields import BlindIndexField
 from vault.models import DataKey
 
@@ -218,4 +220,14 @@ def merge_apply(merge: MergeRequest, *, actor: User) -> None:
     # history rows included — become unreadable; its blind indexes go with them.
     if merged.data_key_id is not None:
         DataKey.objects.filter(pk=merged.data_key_id).delete()
+        # The destruction ledger outside the database (vault.keystore): a restore replays it.
+        transaction.on_commit(
+            partial(
+                keystore.ledger_append,
+                kind="merged",
+                subject=merged.pk,
+                label=merged.archive_no,
+                key_ids=[merged.data_key_id],
+            )
+        )
     Customer.history.model.objects.filter(id=merged.pk).update(id_number_index="", bank_account_index="")

@@ -28,6 +28,7 @@ from lifecycle.services import holds as hold_services
 from lifecycle.services import subject as subject_services
 from tests.authz import parts
 from tests.factories import CustomerFactory, UserFactory
+from tests.records import complaint_fields, contact_fields, contract_fields, survey_fields
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Product, Transaction
 
@@ -132,44 +133,22 @@ def _side(department: Department, clerk: User, reviewer: User, manager: User, n:
     contract = transaction_services.contract_create(
         actor=clerk,
         customer=customer,
-        fields={
-            "contract_no": f"HT{n:06d}",
-            "title": "年度服务合同",
-            "signed_on": timezone.localdate() - timedelta(days=30),
-            "amount": Decimal("5000.00"),
-            "currency": "CNY",
-            "starts_on": timezone.localdate() - timedelta(days=30),
-            "ends_on": timezone.localdate() + timedelta(days=335),
-        },
+        fields=contract_fields(f"HT{n:06d}"),
     )
     interaction = interaction_services.interaction_log(
         actor=clerk,
         customer=customer,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-            "content": "客户询问产品",
-            "follow_up_at": yesterday,
-        },
+        fields=contact_fields(occurred_at=yesterday, follow_up_at=yesterday),
     )
     complaint = interaction_services.complaint_receive(
         actor=clerk,
         customer=customer,
-        fields={
-            "received_at": yesterday,
-            "channel": "phone",
-            "category": "service",
-            "severity": "normal",
-            "content": "营业厅服务态度差",
-        },
+        fields=complaint_fields(received_at=yesterday),
     )
     feedback = interaction_services.feedback_record(
         actor=clerk,
         customer=customer,
-        fields={"surveyed_at": yesterday, "service_quality": 4, "price": 3, "overall": 4, "comment": "满意"},
+        fields=survey_fields(surveyed_at=yesterday),
     )
     grant = customer_services.grant_request(actor=clerk, customer=changed, purpose="核对开户资料", hours=24)
     live_grant = customer_services.grant_approve(

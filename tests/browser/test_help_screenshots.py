@@ -8,6 +8,7 @@ when one is missing). A screen the product no longer has fails here first."""
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from django.conf import settings
@@ -35,4 +36,8 @@ def test_the_manuals_screens_exist_and_their_pictures_are_fresh(live_server, pag
                 page.locator(shot.shows).first.wait_for(state="visible")
                 target = STATIC / "help" / language / f"{shot.name}.png"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(target))
+                # Whole or not at all: another run of the suite (CI runs SQLite and
+                # PostgreSQL side by side) may be reading the pictures meanwhile.
+                partial = target.with_name(f".{target.name}.partial")
+                page.screenshot(path=str(partial), type="png")
+                os.replace(partial, target)

@@ -238,7 +238,11 @@ def test_an_export_with_an_id_number_in_the_address_neither_filters_by_it_nor_lo
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert len(text.strip().splitlines()) == 3  # the header and both customers: not narrowed to one
     entries = list(AccessLog.objects.filter(action=AccessLog.Action.EXPORT))
-    assert [e.detail["filter"]["q"]["withheld"] for e in entries] == [["id_number", "bank_account"], ["bank_account"]]
+    by_id, by_bank = (e.detail["filter"]["q"]["withheld"] for e in entries)
+    # An all-digit ID number also reads as a bank number; one ending in X does not
+    # (the factory's numbers differ with the tests run before this one).
+    assert by_id == (["id_number"] if target.id_number.endswith("X") else ["id_number", "bank_account"])
+    assert by_bank == ["bank_account"]
     dump = json.dumps([e.canonical() for e in entries])
     assert target.id_number not in dump and target.bank_account not in dump
 

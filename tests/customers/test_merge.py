@@ -18,6 +18,7 @@ from customers.models import AccessGrant, Customer, DuplicatePair, MergeRequest,
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
 from tests.factories import CustomerFactory, UserFactory, make_bank_account
+from tests.records import complaint_fields, contact_fields, contract_fields, survey_fields
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Transaction
 from vault.models import DataKey
@@ -44,43 +45,22 @@ def _business(clerk, reviewer, customer) -> None:
     transaction_services.contract_create(
         actor=clerk,
         customer=customer,
-        fields={
-            "contract_no": f"HT-M-{customer.pk}",
-            "title": "年度服务合同",
-            "signed_on": timezone.localdate() - timedelta(days=3),
-            "amount": Decimal("5000.00"),
-            "currency": "CNY",
-            "starts_on": timezone.localdate() - timedelta(days=3),
-            "ends_on": timezone.localdate() + timedelta(days=300),
-        },
+        fields=contract_fields(f"HT-M-{customer.pk}", signed_days_ago=3),
     )
     interaction_services.interaction_log(
         actor=clerk,
         customer=customer,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-            "content": "询问产品",
-        },
+        fields=contact_fields(occurred_at=yesterday, content="询问产品"),
     )
     interaction_services.complaint_receive(
         actor=clerk,
         customer=customer,
-        fields={
-            "received_at": yesterday,
-            "channel": "phone",
-            "category": "service",
-            "severity": "normal",
-            "content": "服务态度差",
-        },
+        fields=complaint_fields(received_at=yesterday, content="服务态度差"),
     )
     interaction_services.feedback_record(
         actor=clerk,
         customer=customer,
-        fields={"surveyed_at": yesterday, "service_quality": 4, "price": 3, "overall": 4, "comment": "满意"},
+        fields=survey_fields(surveyed_at=yesterday),
     )
     services.grant_request(actor=clerk, customer=customer, purpose="核对开户资料", hours=24)
 

@@ -17,7 +17,7 @@ from lifecycle.services import destruction, holds
 from tests.factories import UserFactory
 from tests.lifecycle.conftest import SIMA_VALUES
 from transactions.models import Transaction
-from vault import crypto
+from vault import crypto, keystore
 from vault.models import DataKey
 
 
@@ -64,25 +64,35 @@ def test_after_destruction_no_personal_value_of_the_customer_is_anywhere_in_the_
 
 
 @pytest.mark.django_db
-def test_ciphertexts_copied_before_destruction_no_longer_decrypt(doomed, destruction_request, security_officer):
-    """Sealed values copied before the destruction — history rows, the change
-    request's proposal, as a dump or a stale copy would hold them — are bound to
-    data keys that no longer exist: nothing opens them any more."""
+def test_a_copy_of_the_database_taken_before_the_destruction_cannot_decrypt_the_customers_values(
+    doomed, destruction_request, security_officer, django_capture_on_commit_callbacks
+):
+    """Issue 17's open point. A copy taken before the destruction holds everything the
+    database held then — the history rows, the change request's proposal AND the
+    wrapped data keys. Put back (as whoever holds the copy would), they still do not
+    open: each key's share lived only in the key store, and the destruction deleted it."""
     history = Customer.history.model
     field = history._meta.get_field("id_number")
-    # Column values as a dump holds them; a row rebuilt from them opens like the stored one.
     dumped = list(history.objects.filter(id=doomed.customer.pk).exclude(id_number="").values())
     change = ChangeRequest.objects.filter(customer=doomed.customer).values().get()
+    key_ids = {row["data_key_id"] for row in dumped} | {change["data_key_id"]}
+    copied_keys = list(DataKey.objects.filter(id__in=key_ids).values())
+    assert len(copied_keys) == 2
     assert field.open(history(**dumped[0]), dumped[0]["id_number"].token) == "110101198001010037"
 
-    destruction.destruction_approve(actor=security_officer, request=destruction_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        destruction.destruction_approve(actor=security_officer, request=destruction_request)
 
-    assert not DataKey.objects.filter(id__in={row["data_key_id"] for row in dumped} | {change["data_key_id"]}).exists()
+    assert not DataKey.objects.filter(id__in=key_ids).exists()
+    DataKey.objects.bulk_create([DataKey(**row) for row in copied_keys])  # the copy's key rows, back
     for row in dumped:
-        with pytest.raises(crypto.DataKeyDestroyed):
+        with pytest.raises(crypto.DataKeyDestroyed, match="no share in the key store"):
             field.open(history(**row), row["id_number"].token)
-    with pytest.raises(crypto.DataKeyDestroyed):
+    with pytest.raises(crypto.DataKeyDestroyed, match="no share in the key store"):
         ChangeRequest._meta.get_field("proposal").open(ChangeRequest(**change), change["proposal"].token)
+    assert [e["label"] for e in keystore.ledger_read() if e["subject"] == doomed.customer.pk] == [
+        doomed.customer.archive_no
+    ]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,11 @@ from lifecycle.models import SampleCheck, SampleResult
 from lifecycle.services.sampling import sample_check_record, samples_draw
 from tests.factories import CustomerFactory, UserFactory
 
-TOMORROW = timezone.localdate() + timedelta(days=1)  # today's approvals are in the past week then
+
+def _tomorrow():
+    # Computed when the test runs, not at import: a run that crosses local midnight
+    # would otherwise draw from the wrong week.
+    return timezone.localdate() + timedelta(days=1)  # today's approvals are in the past week then
 
 
 def approvals(clerk, reviewer, count: int) -> None:
@@ -38,23 +42,23 @@ def second_reviewer(department):
 def test_a_sample_goes_to_neither_the_maker_nor_the_first_checker(clerk, reviewer, second_reviewer):
     approvals(clerk, reviewer, 4)
 
-    assert samples_draw(today=TOMORROW, share=1.0) == {"drawn": 4, "already": 0, "unassigned": 0}
+    assert samples_draw(today=_tomorrow(), share=1.0) == {"drawn": 4, "already": 0, "unassigned": 0}
     assert set(SampleCheck.objects.values_list("reviewer__username", flat=True)) == {"reviewer2"}
 
 
 @pytest.mark.django_db
 def test_with_no_third_person_the_record_is_not_sampled_and_the_sweep_says_so(clerk, reviewer):
     approvals(clerk, reviewer, 2)
-    assert samples_draw(today=TOMORROW, share=1.0) == {"drawn": 0, "already": 0, "unassigned": 2}
+    assert samples_draw(today=_tomorrow(), share=1.0) == {"drawn": 0, "already": 0, "unassigned": 2}
 
 
 @pytest.mark.django_db
 def test_the_share_is_respected_and_a_second_draw_of_the_week_draws_nothing(clerk, reviewer, second_reviewer):
     approvals(clerk, reviewer, 20)
 
-    assert samples_draw(today=TOMORROW, share=0.1)["drawn"] == 2
-    assert samples_draw(today=TOMORROW, share=0.1) == {"drawn": 0, "already": 1, "unassigned": 0}
-    assert samples_draw(today=TOMORROW + timedelta(days=14), share=0.1)["drawn"] == 0  # the week is over
+    assert samples_draw(today=_tomorrow(), share=0.1)["drawn"] == 2
+    assert samples_draw(today=_tomorrow(), share=0.1) == {"drawn": 0, "already": 1, "unassigned": 0}
+    assert samples_draw(today=_tomorrow() + timedelta(days=14), share=0.1)["drawn"] == 0  # the week is over
     assert SampleCheck.objects.count() == 2
 
 
@@ -63,7 +67,7 @@ def test_results_are_kept_and_give_the_error_rate_per_clerk_and_per_reviewer(
     clerk, reviewer, second_reviewer, department
 ):
     approvals(clerk, reviewer, 4)
-    samples_draw(today=TOMORROW, share=1.0)
+    samples_draw(today=_tomorrow(), share=1.0)
     first, second, third, fourth = SampleCheck.objects.order_by("id")
     with pytest.raises(ValidationError):
         sample_check_record(actor=second_reviewer, sample=first, correct=False)  # which fields?
@@ -84,7 +88,7 @@ def test_only_the_assigned_reviewer_records_the_result_and_the_database_keeps_th
     clerk, reviewer, second_reviewer
 ):
     approvals(clerk, reviewer, 1)
-    samples_draw(today=TOMORROW, share=1.0)
+    samples_draw(today=_tomorrow(), share=1.0)
     sample = SampleCheck.objects.get()
     with pytest.raises(PermissionDenied):
         sample_check_record(actor=reviewer, sample=sample, correct=True)
@@ -100,7 +104,7 @@ def test_the_entry_quality_report_shows_the_error_rate_per_clerk_and_per_reviewe
     from reports import queries
 
     approvals(clerk, reviewer, 2)
-    samples_draw(today=TOMORROW, share=1.0)
+    samples_draw(today=_tomorrow(), share=1.0)
     first, second = SampleCheck.objects.order_by("id")
     sample_check_record(actor=second_reviewer, sample=first, correct=False, wrong_fields=["email"])
     sample_check_record(actor=second_reviewer, sample=second, correct=True)

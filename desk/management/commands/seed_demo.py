@@ -25,6 +25,7 @@ from customers.models import Customer, Tag, Tier
 from interactions.demo import seed_service
 from lifecycle.demo import seed_lifecycle
 from transactions.demo import seed_business
+from watch.demo import seed_watch
 
 DEFAULT_PASSWORD = "custodian-demo"  # noqa: S105 — the documented demo password (SPEC §6)
 DEPARTMENTS = [("retail", "零售客户部"), ("corporate", "对公客户部")]
@@ -101,6 +102,11 @@ class Command(BaseCommand):
                 "security1, {destroyed} destroyed (司马远航: none of its values is left in the database).".format(
                     **life
                 )
+            )
+            watched = seed_watch(users)
+            self.stdout.write(
+                "Security watch: {reveals} reveals by manager1 today, {alerts} misuse alert, "
+                "{incidents} incident for security1.".format(**watched)
             )
         self.stdout.write(f"Log in at /accounts/login/ as clerk1 … security1 with password {password!r}.")
 
