@@ -35,7 +35,7 @@ def free_port() -> int:
 
 def environment(port: int) -> dict[str, str]:
     """Production settings on loopback: plain HTTP (no HTTPS redirect), this
-    process's keys, database, access-log checkpoints and import directory."""
+    process's keys, key store, database, access-log checkpoints and import directory."""
     return {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -48,6 +48,7 @@ def environment(port: int) -> dict[str, str]:
         "CRM_AUDIT_KEY": settings.CRM_AUDIT_KEY,
         "CRM_AUDIT_CHECKPOINT_FILE": str(settings.CRM_AUDIT_CHECKPOINT_FILE),
         "CRM_IMPORT_DIR": str(settings.CRM_IMPORT_DIR),
+        "CRM_KEY_STORE": str(settings.CRM_KEY_STORE),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or database_url(),
         "HOST": "127.0.0.1",
         "PORT": str(port),
