@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint layers format messages check-deploy clean
+.PHONY: run serve test lint layers format messages check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,18 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving (README "Serving"): the production settings (the keys, DATABASE_URL,
+# DJANGO_ALLOWED_HOSTS from the environment; without them it refuses to start), then
+# gunicorn (ops/gunicorn.conf.py, WEB_CONCURRENCY workers) and the background worker;
+# stopping make stops both. SERVE_CHECK_LEVEL: the `check --deploy` level that stops it.
+SERVE_CHECK_LEVEL ?= WARNING
+serve: export DJANGO_DEBUG = false
+serve: $(VENV)/.runtime
+	$(BIN)/python manage.py check --deploy --fail-level $(SERVE_CHECK_LEVEL)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) exec scripts/serve
 
 # Browser tests need Debian's Chromium and CJK fonts; scripts/system-deps installs them.
 test: $(VENV)/.dev

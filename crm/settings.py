@@ -433,3 +433,13 @@ CRM_COMPLETENESS_THRESHOLD = env_int("CRM_COMPLETENESS_THRESHOLD", 80)
 # --- campaigns (issue 20 items 5-6): call and campaign lists, scorecards ---------
 # The most rows one export of a call or campaign list carries (the page shows 50).
 CRM_CAMPAIGN_EXPORT_LIMIT = env_int("CRM_CAMPAIGN_EXPORT_LIMIT", 5000)
+
+# --- serve (issue 18 item 5): the background worker's heartbeat, read by /healthz ---
+# The worker (`manage.py db_worker`) writes a heartbeat this often; /healthz says
+# the worker failed when no worker has beaten for CRM_WORKER_STALE_SECONDS.
+CRM_WORKER_HEARTBEAT_SECONDS = env_int("CRM_WORKER_HEARTBEAT_SECONDS", 15)
+CRM_WORKER_STALE_SECONDS = env_int("CRM_WORKER_STALE_SECONDS", 60)
+if CRM_WORKER_STALE_SECONDS <= CRM_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("CRM_WORKER_STALE_SECONDS must be longer than CRM_WORKER_HEARTBEAT_SECONDS.")
+# A load balancer asks /healthz over plain HTTP inside the network: not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

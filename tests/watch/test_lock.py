@@ -118,9 +118,7 @@ def test_an_account_that_never_logged_in_is_locked_and_the_lock_is_logged(depart
 
 
 @pytest.mark.django_db
-def test_locking_a_manager_revokes_the_api_tokens_they_made_and_the_api_refuses_them_at_once(
-    security_officer, manager
-):
+def test_locking_a_manager_revokes_the_api_tokens_they_made_and_the_api_refuses_them_at_once(security_officer, manager):
     from rest_framework.test import APIClient
 
     from api.models import ApiToken

@@ -92,16 +92,22 @@ def _pss_kib(pid: int) -> int:
 class Command(BaseCommand):
     help = (
         "Benchmarks (SPEC §9). `bench import --rows N [--json]`; "
-        "`bench pages --customers N [--small 10000] [--requests 20] [--json]`."
+        "`bench pages --customers N [--small 10000] [--requests 20] [--json]`; "
+        "`bench load [--seconds 60] [--clerks 4] [--reviewers 2] [--managers 1] [--json]` (PostgreSQL)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "pages"])
+        parser.add_argument("name", choices=["import", "pages", "load"])
         parser.add_argument("--rows", type=int, default=100_000, help="import: rows of the file")
         parser.add_argument("--customers", type=int, default=1_000_000, help="pages: customers of the large database")
         parser.add_argument("--small", type=int, default=10_000, help="pages: customers of the small database")
         parser.add_argument("--requests", type=int, default=20, help="pages: timed requests per page and role")
         parser.add_argument("--departments", type=int, default=20, help="pages: departments of the seeded company")
+        parser.add_argument("--seconds", type=float, default=60, help="load: how long the users work")
+        parser.add_argument("--clerks", type=int, default=4, help="load: clerks entering (one thread each)")
+        parser.add_argument("--reviewers", type=int, default=2, help="load: reviewers deciding")
+        parser.add_argument("--managers", type=int, default=1, help="load: managers reading lists and reports")
+        parser.add_argument("--max-requests", type=int, default=100_000, help="load: stop after this many requests")
         parser.add_argument("--json", action="store_true", help="Print one JSON object as the last line.")
         parser.add_argument("--part", choices=["ours", "peer", "raw", "measure"], help=argparse_hidden())
         parser.add_argument("--file", type=Path, help=argparse_hidden())
@@ -109,6 +115,9 @@ class Command(BaseCommand):
     def handle(self, *args, name: str, rows: int, json: bool, part: str | None, file: Path | None, **options):
         if name == "pages":
             self._run_pages(part=part, as_json=json, **options)
+            return
+        if name == "load":
+            self._run_load(as_json=json, **options)
             return
         if part:
             result = {"ours": _ours, "peer": _peer, "raw": _raw}[part](file)
@@ -140,6 +149,25 @@ class Command(BaseCommand):
         self.stdout.write(f"EXPLAIN of each page's slowest query: {summary['explain_dir']}")
         if as_json:
             self.stdout.write(_json(summary))
+
+    def _run_load(
+        self, *, as_json: bool, seconds: float, clerks: int, reviewers: int, managers: int, max_requests: int, **options
+    ) -> None:
+        from bulk import benchserve
+
+        summary = benchserve.run(
+            seconds=seconds,
+            clerks=clerks,
+            reviewers=reviewers,
+            managers=managers,
+            max_requests=max_requests,
+            log=lambda message: self.stderr.write(message),
+        )
+        self.stdout.write(benchserve.table(summary))
+        if as_json:
+            self.stdout.write(_json(summary))
+        if summary["problems"]:
+            raise CommandError(f"{len(summary['problems'])} acknowledged write(s) missing or the chain broken.")
 
     def _run_import(self, rows: int, *, as_json: bool) -> None:
         from bulk.benchdata import generate

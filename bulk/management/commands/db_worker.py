@@ -1,13 +1,14 @@
 """django-tasks' database worker, which first settles what a dead worker left:
 imports whose process died are marked failed with a message (an import resumes
 when started again), their tasks too (bulk.recovery). It names itself by its
-process (host:pid:start), so the next worker can tell whether it is still alive."""
+process (host:pid:start), so the next worker can tell whether it is still alive.
+Other apps' companions (bulk.worker: ops' heartbeat) run beside it while it runs."""
 
 from __future__ import annotations
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
-from bulk import recovery
+from bulk import recovery, worker
 
 
 class Command(DatabaseWorker):
@@ -21,4 +22,6 @@ class Command(DatabaseWorker):
         settled = recovery.recover_interrupted_jobs()
         if settled:
             self.stderr.write(f"{settled} interrupted import(s) marked failed; an import resumes when started again.")
-        super().handle(*args, **options)
+        # What other apps run beside the worker (ops: its heartbeat), for as long as it runs.
+        with worker.companions(options["worker_id"]):
+            super().handle(*args, **options)
