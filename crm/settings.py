@@ -201,7 +201,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves collected files (collectstatic → STATIC_ROOT) through WhiteNoise;
 # development serves them straight from the apps and static/.
-STATIC_ROOT = BASE_DIR / "staticfiles" if not DEBUG else None
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) if not DEBUG else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _own_outside_files(settings, tmp_path, monkeypatch):
+    (tmp_path / "keystore").mkdir(exist_ok=True)  # production refuses a key store that is not there
     settings.CRM_KEY_STORE = str(tmp_path / "keystore")
     monkeypatch.setenv("CRM_KEY_STORE", settings.CRM_KEY_STORE)
     settings.CRM_IMPORT_DIR = tmp_path / "imports"

@@ -84,6 +84,7 @@ def test_make_serve_runs_gunicorn_and_the_worker_reports_a_dead_worker_and_stops
         "CRM_AUDIT_KEY": settings.CRM_AUDIT_KEY,
         "CRM_AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.jsonl"),
         "CRM_IMPORT_DIR": str(tmp_path / "imports"),
+        "STATIC_ROOT": str(tmp_path / "staticfiles"),  # CI's other run of the suite may collect at the same time
         "CRM_KEY_STORE": str(settings.CRM_KEY_STORE),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on loopback: the HTTPS redirect is off, so `check --deploy` stops only on errors.
