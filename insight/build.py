@@ -37,6 +37,10 @@ Scores are rounded half up to whole numbers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db import connection
 
 from insight import completeness as rules
@@ -66,7 +70,13 @@ def _date_diff(later_date: str, earlier_date: str) -> str:
 
 
 def _created_date() -> str:
-    return "CAST(c.created_at AS date)" if connection.vendor == "postgresql" else "date(c.created_at)"
+    """The local day (settings.TIME_ZONE) the record was created, as `today` is:
+    a UTC date would make a record created after local midnight a day old."""
+    if connection.vendor == "postgresql":
+        return f"CAST((c.created_at AT TIME ZONE '{settings.TIME_ZONE}') AS date)"
+    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return f"date(c.created_at, '{minutes:+d} minutes')"
 
 
 _REVERSED = """(SELECT original_id, SUM(amount) AS back FROM transactions_transaction
