@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SnapshotStatus(models.TextChoices):
@@ -26,9 +27,9 @@ class SnapshotStatus(models.TextChoices):
 
 
 class ValueClass(models.TextChoices):
-    KEY = "key", _("Key (主力)")
-    GENERAL = "general", _("General (一般)")
-    OCCASIONAL = "occasional", _("Occasional (零散)")
+    KEY = "key", pgettext_lazy("value class", "Key")
+    GENERAL = "general", pgettext_lazy("value class", "General")
+    OCCASIONAL = "occasional", pgettext_lazy("value class", "Occasional")
 
 
 class Snapshot(models.Model):

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Department, User
 from customers.models import Customer, Status
@@ -154,9 +155,9 @@ def _completeness(f: Filters, names: dict[int, str]) -> Table:
             _("Transactions"),
             _("Contacts"),
             _("Incomplete records"),
-            _("Key (主力)"),
-            _("General (一般)"),
-            _("Occasional (零散)"),
+            pgettext("value class", "Key"),
+            pgettext("value class", "General"),
+            pgettext("value class", "Occasional"),
         ],
         [
             [
