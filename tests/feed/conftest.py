@@ -16,6 +16,7 @@ from feed.models import Change
 from feed.selectors import HORIZON, changes_after
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory
+from tests.records import complaint_fields, contact_fields, survey_fields
 from transactions import services as transaction_services
 
 
@@ -77,29 +78,16 @@ def business(clerk, reviewer, customer) -> dict:
     contact = interaction_services.interaction_log(
         actor=clerk,
         customer=customer,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-            "content": "询问产品",
-        },
+        fields=contact_fields(occurred_at=yesterday, content="询问产品"),
     )
     complaint = interaction_services.complaint_receive(
         actor=clerk,
         customer=customer,
-        fields={
-            "received_at": yesterday,
-            "channel": "phone",
-            "category": "service",
-            "severity": "normal",
-            "content": "服务态度差",
-        },
+        fields=complaint_fields(received_at=yesterday, content="服务态度差"),
     )
     survey = interaction_services.feedback_record(
         actor=clerk,
         customer=customer,
-        fields={"surveyed_at": yesterday, "service_quality": 4, "price": 3, "overall": 4, "comment": "满意"},
+        fields=survey_fields(surveyed_at=yesterday),
     )
     return {"transaction": txn, "contact": contact, "complaint": complaint, "survey": survey}
