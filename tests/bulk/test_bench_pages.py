@@ -52,6 +52,7 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
         return url.rsplit("/", 1)[0] + f"/seed_benchtest_{benchpages.label(n)}"
 
     monkeypatch.setattr(benchpages, "database_url", scratch_database)
+    monkeypatch.setenv("CRM_BENCH_DIR", str(tmp_path / "explain"))  # CI's other database run writes its own
     for n in (100, 300):
         _drop_if_postgres(scratch_database(n))  # made fresh, under this run's keys
     call_command("bench", "pages", "--customers", "300", "--small", "100", "--requests", "1", "--json")
@@ -60,6 +61,7 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
     assert (summary["customers"], summary["small"]) == (300, 100)
     assert isinstance(summary["anchor_p95_ms_large"], float) and summary["anchor_p95_ms_large"] > 0
     assert isinstance(summary["warnings"], list)
+    assert Path(summary["explain_dir"]) == tmp_path / "explain" / "pages-300"
     assert {page: set(roles) for page, roles in summary["pages"].items() if page in EXPECTED} == EXPECTED
     for page, roles in summary["pages"].items():
         for role, figures in roles.items():
@@ -71,6 +73,21 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
             plan = (Path(summary["explain_dir"]) / f"{page}-{role}.txt").read_text()
             assert plan.strip()
             assert not LONG_NUMBER.search(plan), (page, role)
+
+
+def test_the_explain_files_hide_a_number_the_plan_derived_from_the_searched_one():
+    # PostgreSQL reads `name LIKE '…0%'` through a pattern index as a range whose upper
+    # bound ends in 1: a number nobody searched for, and possibly someone's ID.
+    explainer = benchpages.Explainer.__new__(benchpages.Explainer)
+    explainer.secrets = ["110101199003070030"]
+    plan = (
+        "Index Cond: ((name ~>=~ '110101199003070030'::text) AND (name ~<~ '110101199003070031'::text))\n"
+        "Filter: (bank_account_index = 'a3f1120000000000000000000000000b' OR user_id = 34)"
+    )
+    redacted = explainer.redact(plan)
+    assert not LONG_NUMBER.search(redacted)
+    assert "'***'::text" in redacted and "user_id = 34" in redacted
+    assert "a3f1120000000000000000000000000b" in redacted  # a digest is not a number to hide
 
 
 def test_bench_database_names_derive_from_the_current_database(monkeypatch):
