@@ -39,7 +39,7 @@ ROLES = ("clerk", "reviewer", "manager")
 LIST_DEEP_PAGE = 2000
 QUEUE_DEEP_PAGE = 100
 ANCHOR_PREFIX = "bench-anchor/"
-BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "audit", "vault", "bulk")
+BUSINESS_APPS = ("customers", "transactions", "interactions", "review", "audit", "vault", "bulk", "insight", "outreach")
 SCAN_WORTH_WARNING = 1000  # rows: scanning a table smaller than this is no finding
 
 
@@ -130,6 +130,9 @@ def build(n: int, *, departments: int, log) -> str:
     log(f"Database of {n} customers: migrating and seeding (resumes what exists) …")
     _manage(["migrate", "--no-input", "-v0"], url)
     _manage(["seed_scale", str(n), "--departments", str(departments)], url, capture=False)
+    # The value and completeness figures the list sorts and filters by, as the nightly run leaves them.
+    log(f"Database of {n} customers: customer value snapshot (kept when one is current) …")
+    _manage(["insight_refresh", "--if-missing"], url, capture=False)
     return url
 
 
@@ -278,6 +281,12 @@ def _scene() -> Scene:
     for role in ("clerk", "manager"):
         add("customer_list_deep", (role,), f"/customers/?page={min(LIST_DEEP_PAGE, last[role])}")
     add("customer_list_last", ("manager",), f"/customers/?page={last['manager']}")
+    for role in ("clerk", "manager"):
+        add("customer_list_value", (role,), "/customers/?sort=value")
+    add("customer_list_incomplete", ("manager",), "/customers/?show=incomplete")
+    add("greetings", ("clerk",), "/outreach/greetings/")
+    add("insight", ("manager",), "/insight/")
+    add("scorecards", ("manager",), "/reports/scorecards/")
     add("search_name", ("reviewer", "manager"), "/customers/?" + urlencode({"q": typical.name}))
     add("search_mobile", ("reviewer", "manager"), "/customers/?" + urlencode({"q": typical.mobile.as_e164[3:]}))
     for page, value in (("search_id", typical.id_number), ("search_bank", banked.bank_account)):

@@ -97,6 +97,14 @@ def test_the_command_refreshes_and_can_queue_the_nightly_run(trading, capsys):
     assert timezone.localtime(queued.run_after).hour == 1 and queued.run_after > timezone.now()
 
 
+def test_the_command_keeps_a_current_snapshot_when_asked_only_for_a_missing_one(trading, capsys):
+    call_command("insight_refresh", "--if-missing")
+    first = Snapshot.objects.get(status=SnapshotStatus.CURRENT)
+    call_command("insight_refresh", "--if-missing")
+    assert "nothing to do" in capsys.readouterr().out
+    assert list(Snapshot.objects.values_list("pk", flat=True)) == [first.pk]
+
+
 def test_the_nightly_task_refreshes_and_queues_the_next_night(trading):
     assert nightly_refresh.call() == 3
     assert Snapshot.objects.filter(status=SnapshotStatus.CURRENT).exists()
