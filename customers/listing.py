@@ -28,6 +28,7 @@ class ListOption:
     key: str  # its value in the address (?show=… or ?sort=…)
     label: Any  # lazily translated
     apply: Callable[[QuerySet], QuerySet]
+    note: Any = ""  # shown above the list while the option is chosen (what it leaves out)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,13 @@ def sorts() -> list[ListOption]:
 def chosen(show: str, sort: str) -> tuple[str, str]:
     """The keys from the address that name a registered option ("" otherwise)."""
     return (show if show in _FILTERS else "", sort if sort in _SORTS else "")
+
+
+def notes(*, show: str = "", sort: str = "") -> list[Any]:
+    """What the chosen options say about the rows they leave out."""
+    show, sort = chosen(show, sort)
+    options = [_FILTERS.get(show), _SORTS.get(sort)]
+    return [option.note for option in options if option is not None and option.note]
 
 
 def applied(customers: QuerySet, *, show: str = "", sort: str = "") -> QuerySet:

@@ -83,6 +83,7 @@ def _list_page(request: HttpRequest, *, status: int = 200, **context) -> HttpRes
     context = {"page": None, "rows": [], "query": "", "tag": "", "tags": Tag.objects.all(), **context}
     context["columns"] = listing.column_values(row.customer.pk for row in context["rows"])
     context["filters"], context["sorts"] = listing.filters(), listing.sorts()
+    context["option_notes"] = listing.notes(show=context.get("show", ""), sort=context.get("sort", ""))
     return render(request, "customers/customer_list.html", context, status=status)
 
 

@@ -122,6 +122,11 @@ class CustomerScore(models.Model):
             # The list sorted or filtered by a score within a department.
             models.Index(fields=["snapshot", "department_id", "-value_score"], name="insight_score_value_idx"),
             models.Index(fields=["snapshot", "department_id", "completeness"], name="insight_score_complete_idx"),
+            # The list in the order of a score (insight.listing): an index walk that stops after a page.
+            models.Index(fields=["snapshot", "-value_score", "-customer"], name="insight_score_value_order_idx"),
+            models.Index(fields=["snapshot", "-potential_score", "-customer"], name="insight_score_potent_order_idx"),
+            models.Index(fields=["snapshot", "-loyalty_score", "-customer"], name="insight_score_loyal_order_idx"),
+            models.Index(fields=["snapshot", "completeness", "-customer"], name="insight_score_compl_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -89,6 +89,29 @@ def test_the_list_filters_by_value_class_and_sorts_by_value(client, manager, thr
     assert 'data-testid="column-insight"' in html
 
 
+def test_a_record_new_since_the_snapshot_is_left_out_of_the_value_order_and_the_page_says_so(
+    client, clerk, reviewer, manager, three
+):
+    newcomer = approved(clerk, reviewer)
+    client.force_login(manager)
+    small, middle, big = (c.pk for c in three)
+
+    response = client.get(reverse("customers:list"), {"sort": "value"})
+
+    assert [row.customer.pk for row in response.context["rows"]] == [big, middle, small]
+    assert 'data-testid="list-option-note"' in response.content.decode()
+    assert _listed(client)[0] == newcomer.pk  # the default order lists it, newest first
+    assert 'data-testid="list-option-note"' not in client.get(reverse("customers:list")).content.decode()
+
+
+def test_equal_scores_are_listed_newest_first(client, clerk, reviewer, manager, settings):
+    settings.CRM_VALUE_CLASS_QUANTILES = {"key": 0.34, "occasional": 0.34}
+    older, newer = approved(clerk, reviewer), approved(clerk, reviewer)  # no business: both score 0
+    snapshot_refresh()
+    client.force_login(manager)
+    assert _listed(client, sort="value") == [newer.pk, older.pk]
+
+
 def test_the_incomplete_filter_uses_the_threshold(client, manager, three, settings):
     client.force_login(manager)
     values = dict(CustomerScore.objects.values_list("customer_id", "completeness"))
