@@ -324,6 +324,9 @@ class Customer(ReviewedTwice):
             models.Index(fields=["match_pinyin", "match_address"], name="customer_match_pinyin_idx"),
             models.Index(fields=["phone", "match_pinyin"], name="customer_phone_idx"),
             models.Index(Lower("email"), name="customer_email_folded_idx"),
+            # Issue 17's queues on "my work", oldest first: an index walk that stops after the panel's rows.
+            models.Index(fields=["department", "status", "contact_verified_at", "id"], name="customer_reverify_idx"),
+            models.Index(fields=["department", "retention_until", "id"], name="customer_retention_idx"),
         ]
         constraints = [
             *review_constraints("customer", second=True),

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from bulk import benchpages
+from bulk import benchexplain, benchpages
 
 LONG_NUMBER = re.compile(r"(?<![0-9a-f+])\d{12,19}X?(?![0-9a-f])")  # an ID or bank number, not a hex digest
 FIGURES = {
@@ -83,7 +83,7 @@ def test_bench_pages_measures_every_page_and_role_at_both_sizes_beside_the_ancho
 def test_the_explain_files_hide_a_number_the_plan_derived_from_the_searched_one():
     # PostgreSQL reads `name LIKE '…0%'` through a pattern index as a range whose upper
     # bound ends in 1: a number nobody searched for, and possibly someone's ID.
-    explainer = benchpages.Explainer.__new__(benchpages.Explainer)
+    explainer = benchexplain.Explainer.__new__(benchexplain.Explainer)
     explainer.secrets = ["110101199003070030"]
     plan = (
         "Index Cond: ((name ~>=~ '110101199003070030'::text) AND (name ~<~ '110101199003070031'::text))\n"
