@@ -27,12 +27,10 @@ moves (returned → pending and pending → returned) cannot deadlock."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from core.sql import local_day
 from transactions.models import REVERSING
 
 
@@ -54,11 +52,7 @@ class Summary:
 
 def _day(column: str) -> str:
     """The local day of a timestamp column of row "{r}", in this database's SQL."""
-    if connection.vendor == "postgresql":
-        return f"(({{r}}.{column} AT TIME ZONE '{settings.TIME_ZONE}')::date)"
-    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
-    hours = int(offset.total_seconds() // 3600) if offset else 0
-    return f"date({{r}}.{column}, '{hours:+d} hours')"
+    return local_day(f"{{r}}.{column}")
 
 
 def summaries() -> list[Summary]:
