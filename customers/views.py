@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from core.feedback import said_already_submitted
+from core.feedback import button_service, said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import listing, selectors, services
@@ -273,12 +273,11 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     change = change_rights.change_for(request.user, pk)
-    try:
-        services.change_request_withdraw(actor=request.user, change=change)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Change %(number)s withdrawn.") % {"number": change.number})
+    button_service(
+        request,
+        lambda: services.change_request_withdraw(actor=request.user, change=change),
+        done=_("Change %(number)s withdrawn.") % {"number": change.number},
+    )
     return redirect("customers:change", pk=change.pk)
 
 
