@@ -8,7 +8,7 @@ them: in production the application's database role must not own the audit table
 (README "Production database roles"), and the keyed chain with its checkpoints
 (audit/chain.py) finds what an owner did anyway."""
 
-from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers, sqlite_refusal
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
 
 TABLE = "audit_accesslog"
 
@@ -28,16 +28,8 @@ TRIGGERS = Triggers(
         PgTrigger("audit_accesslog_no_truncate", "BEFORE TRUNCATE", "audit_accesslog_append_only", each="STATEMENT"),
     ),
     sqlite=(
-        SqliteTrigger(
-            "audit_accesslog_no_update",
-            "BEFORE UPDATE",
-            sqlite_refusal("audit_accesslog is append-only: UPDATE refused"),
-        ),
-        SqliteTrigger(
-            "audit_accesslog_no_delete",
-            "BEFORE DELETE",
-            sqlite_refusal("audit_accesslog is append-only: DELETE refused"),
-        ),
+        SqliteTrigger.refusal("audit_accesslog_no_update", "BEFORE UPDATE", f"{TABLE} is append-only: UPDATE refused"),
+        SqliteTrigger.refusal("audit_accesslog_no_delete", "BEFORE DELETE", f"{TABLE} is append-only: DELETE refused"),
     ),
 )
 # The migrations call these by name.

@@ -60,10 +60,10 @@ class SqliteTrigger:
     def drop(self) -> str:
         return f"DROP TRIGGER IF EXISTS {self.name};"
 
-
-def sqlite_refusal(message: str) -> str:
-    """A SQLite trigger body that aborts the statement with `message`."""
-    return f"SELECT RAISE(ABORT, '{message}');"
+    @classmethod
+    def refusal(cls, name: str, when: str, message: str, *, condition: str = "") -> SqliteTrigger:
+        """A trigger that aborts the statement with `message` (when `condition` holds)."""
+        return cls(name, when, f"SELECT RAISE(ABORT, '{message}');", condition=condition)
 
 
 @dataclass(frozen=True)

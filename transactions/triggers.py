@@ -6,7 +6,7 @@ DELETE, and on PostgreSQL no TRUNCATE. One exception: once its customer is destr
 One place for the SQL: the migrations install it; the test suite's flush lifts and
 restores it."""
 
-from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers, sqlite_refusal
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
 
 TABLE = "transactions_transaction"
 # Every column but the id. A column added to the model later is added here in the
@@ -89,16 +89,16 @@ TRIGGERS = Triggers(
         PgTrigger("transactions_no_truncate", "BEFORE TRUNCATE", "transactions_no_truncate", each="STATEMENT"),
     ),
     sqlite=(
-        SqliteTrigger(
+        SqliteTrigger.refusal(
             "transactions_approved_no_update",
             "BEFORE UPDATE",
-            sqlite_refusal("approved transaction cannot be changed: reverse it"),
+            "approved transaction cannot be changed: reverse it",
             condition=f"OLD.status = 'approved' AND ({_changed_sqlite})",
         ),
-        SqliteTrigger(
+        SqliteTrigger.refusal(
             "transactions_approved_no_delete",
             "BEFORE DELETE",
-            sqlite_refusal("approved transaction cannot be deleted: reverse it"),
+            "approved transaction cannot be deleted: reverse it",
             condition="OLD.status = 'approved'",
         ),
     ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers, sqlite_refusal
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,8 @@ FROZEN = Triggers(
     ),
     postgres=(PgTrigger("core_trigger_probe_frozen", "BEFORE UPDATE", "core_trigger_probe_frozen"),),
     sqlite=(
-        SqliteTrigger(
-            "core_trigger_probe_frozen",
-            "BEFORE UPDATE",
-            sqlite_refusal("probe is frozen: UPDATE refused"),
-            condition="OLD.note <> 'thaw'",
+        SqliteTrigger.refusal(
+            "core_trigger_probe_frozen", "BEFORE UPDATE", "probe is frozen: UPDATE refused", condition="OLD.note <> ''"
         ),
     ),
 )
