@@ -395,16 +395,14 @@ def grants(request: HttpRequest) -> HttpResponse:
 @require_POST
 def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
     grant = grant_rights.grant_for(request.user, grant_id, decision=decision)
-    try:
+
+    def decide():
         if decision == "revoke":
-            services.grant_revoke(actor=request.user, grant=grant, request=request)
-        else:
-            action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
-            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
-    else:
-        messages.success(request, _("Done."))
+            return services.grant_revoke(actor=request.user, grant=grant, request=request)
+        action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
+        return action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
+
+    button_service(request, decide, done=_("Done."))
     return redirect("customers:grants")
 
 
@@ -413,15 +411,8 @@ def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResp
 def customer_tags(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     name = request.POST.get("tag", "")[:100]
-    try:
-        if request.POST.get("action") == "remove":
-            services.customer_tag_remove(actor=request.user, customer=customer, name=name)
-        else:
-            services.customer_tag_add(actor=request.user, customer=customer, name=name)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("Tags updated."))
+    change = services.customer_tag_remove if request.POST.get("action") == "remove" else services.customer_tag_add
+    button_service(request, lambda: change(actor=request.user, customer=customer, name=name), done=_("Tags updated."))
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -437,10 +428,9 @@ def customer_reassign_owner(request: HttpRequest, pk: int) -> HttpResponse:
     if new_owner is None:
         messages.error(request, _("Choose a member of the customer's department."))
         return redirect("customers:detail", pk=customer.pk)
-    try:
-        services.customer_reassign_owner(actor=request.user, customer=customer, new_owner=new_owner)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
-    else:
-        messages.success(request, _("Owner changed to %(name)s.") % {"name": new_owner.display_name})
+    button_service(
+        request,
+        lambda: services.customer_reassign_owner(actor=request.user, customer=customer, new_owner=new_owner),
+        done=_("Owner changed to %(name)s.") % {"name": new_owner.display_name},
+    )
     return redirect("customers:detail", pk=customer.pk)
