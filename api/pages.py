@@ -3,7 +3,6 @@ shown once, on the answer to the POST, never in an address), revoke."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from api import rights, selectors, services
 from api.forms import TokenForm
-from core.feedback import form_error
+from core.feedback import button_service, form_error
 
 
 @login_required
@@ -44,10 +43,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = rights.token_for(request.user, pk)
-    try:
-        services.token_revoke(actor=request.user, token=token)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Token %(prefix)s revoked: its next call is refused.") % {"prefix": token.prefix})
+    button_service(
+        request,
+        lambda: services.token_revoke(actor=request.user, token=token),
+        done=_("Token %(prefix)s revoked: its next call is refused.") % {"prefix": token.prefix},
+    )
     return redirect("api_pages:tokens")

@@ -58,6 +58,31 @@ def error_messages(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, message)
 
 
+def button_service(request: HttpRequest, call: Callable[[], Any], *, done: str) -> bool:
+    """A button's POST (no form to show again): run the service (`call`); its
+    refusal (ValidationError or PermissionDenied) is told as page messages, success
+    as the message `done`. True when the service went through.
+
+        button_service(request, lambda: services.x_close(actor=request.user, x=x), done=_("Closed."))
+        return redirect(...)
+    """
+    try:
+        call()
+    except (ValidationError, PermissionDenied) as exc:
+        error_messages(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def back_home_or(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """The redirect after a button that "my work" (the home page) also shows: back
+    home when the button said `next=home`, else to `redirect(*args, **kwargs)`."""
+    if request.POST.get("next") == "home":
+        return redirect("home")
+    return redirect(*args, **kwargs)
+
+
 def said_already_submitted(request: HttpRequest, obj, *, label: str) -> bool:
     """After a refused "confirm and submit": if the record now waits for review
     as the user's own entry, the refusal was a second click (or a second tab)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.feedback import button_service
 from core.pagination import CappedPaginator
 from core.parsing import object_id
 from customers import services
@@ -54,14 +55,13 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("customers:duplicates")
-    try:
-        services.duplicate_dismiss(
+    button_service(
+        request,
+        lambda: services.duplicate_dismiss(
             actor=request.user, first=pair.first, second=pair.second, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Dismissed: these two records will not be reported as duplicates again."))
+        ),
+        done=_("Dismissed: these two records will not be reported as duplicates again."),
+    )
     return redirect("customers:duplicates")
 
 

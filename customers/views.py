@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from core.feedback import said_already_submitted
+from core.feedback import button_service, said_already_submitted
 from core.pagination import KeysFirstPaginator
 from core.parsing import object_id
 from customers import listing, selectors, services
@@ -274,12 +274,11 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     change = change_rights.change_for(request.user, pk)
-    try:
-        services.change_request_withdraw(actor=request.user, change=change)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Change %(number)s withdrawn.") % {"number": change.number})
+    button_service(
+        request,
+        lambda: services.change_request_withdraw(actor=request.user, change=change),
+        done=_("Change %(number)s withdrawn.") % {"number": change.number},
+    )
     return redirect("customers:change", pk=change.pk)
 
 
@@ -397,16 +396,14 @@ def grants(request: HttpRequest) -> HttpResponse:
 @require_POST
 def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
     grant = grant_rights.grant_for(request.user, grant_id, decision=decision)
-    try:
+
+    def decide():
         if decision == "revoke":
-            services.grant_revoke(actor=request.user, grant=grant, request=request)
-        else:
-            action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
-            action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
-    else:
-        messages.success(request, _("Done."))
+            return services.grant_revoke(actor=request.user, grant=grant, request=request)
+        action = {"approve": services.grant_approve, "refuse": services.grant_refuse}[decision]
+        return action(actor=request.user, grant=grant, note=request.POST.get("note", ""), request=request)
+
+    button_service(request, decide, done=_("Done."))
     return redirect("customers:grants")
 
 
@@ -415,15 +412,8 @@ def grant_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResp
 def customer_tags(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     name = request.POST.get("tag", "")[:100]
-    try:
-        if request.POST.get("action") == "remove":
-            services.customer_tag_remove(actor=request.user, customer=customer, name=name)
-        else:
-            services.customer_tag_add(actor=request.user, customer=customer, name=name)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("Tags updated."))
+    change = services.customer_tag_remove if request.POST.get("action") == "remove" else services.customer_tag_add
+    button_service(request, lambda: change(actor=request.user, customer=customer, name=name), done=_("Tags updated."))
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -439,10 +429,9 @@ def customer_reassign_owner(request: HttpRequest, pk: int) -> HttpResponse:
     if new_owner is None:
         messages.error(request, _("Choose a member of the customer's department."))
         return redirect("customers:detail", pk=customer.pk)
-    try:
-        services.customer_reassign_owner(actor=request.user, customer=customer, new_owner=new_owner)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else str(exc))
-    else:
-        messages.success(request, _("Owner changed to %(name)s.") % {"name": new_owner.display_name})
+    button_service(
+        request,
+        lambda: services.customer_reassign_owner(actor=request.user, customer=customer, new_owner=new_owner),
+        done=_("Owner changed to %(name)s.") % {"name": new_owner.display_name},
+    )
     return redirect("customers:detail", pk=customer.pk)

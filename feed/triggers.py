@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
+
 TABLE = "feed_change"
 
 
@@ -120,41 +122,39 @@ def _pg_select(s: Source, event: str) -> str:
     return f"SELECT {', '.join(columns)} FROM {source} ORDER BY {row}.id"  # noqa: S608 — our own SQL
 
 
-def _postgres_install(s: Source) -> list[str]:
-    statements = []
-    for event in _PG_EVENTS:
-        tables = {
-            "insert": "NEW TABLE AS feed_new",
-            "update": "OLD TABLE AS feed_old NEW TABLE AS feed_new",
-            "delete": "OLD TABLE AS feed_old",
-        }[event]
-        statements += [
+_TRANSITION_TABLES = {
+    "insert": "NEW TABLE AS feed_new",
+    "update": "OLD TABLE AS feed_old NEW TABLE AS feed_new",
+    "delete": "OLD TABLE AS feed_old",
+}
+
+
+def _postgres_functions(s: Source) -> tuple[PgFunction, ...]:
+    return tuple(
+        PgFunction(
+            f"feed_{s.name}_{event}",
             f"""
-            CREATE OR REPLACE FUNCTION feed_{s.name}_{event}() RETURNS trigger AS $$
             DECLARE writer bigint := {PG_XID};
             BEGIN
                 INSERT INTO {TABLE} ({COLUMNS}) {_pg_select(s, event)};
                 RETURN NULL;
-            END;
-            $$ LANGUAGE plpgsql;
-            """,
-            f"""
-            CREATE OR REPLACE TRIGGER feed_{s.name}_{event} AFTER {event.upper()} ON {s.table}
-            REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION feed_{s.name}_{event}();
-            """,
-        ]
-    return statements
-
-
-def _postgres_remove(s: Source) -> list[str]:
-    return [
-        sql
-        for event in _PG_EVENTS
-        for sql in (
-            f"DROP TRIGGER IF EXISTS feed_{s.name}_{event} ON {s.table};",
-            f"DROP FUNCTION IF EXISTS feed_{s.name}_{event}();",
+            END;""",
         )
-    ]
+        for event in _PG_EVENTS
+    )
+
+
+def _postgres_triggers(s: Source) -> tuple[PgTrigger, ...]:
+    return tuple(
+        PgTrigger(
+            f"feed_{s.name}_{event}",
+            f"AFTER {event.upper()}",
+            f"feed_{s.name}_{event}",
+            each="STATEMENT",
+            referencing=_TRANSITION_TABLES[event],
+        )
+        for event in _PG_EVENTS
+    )
 
 
 # --- SQLite ----------------------------------------------------------------------
@@ -162,30 +162,30 @@ def _postgres_remove(s: Source) -> list[str]:
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 
-def _sqlite_install(s: Source) -> list[str]:
+def _sqlite_triggers(s: Source) -> tuple[SqliteTrigger, ...]:
     def insert(row: str, kind: str) -> str:
-        return _insert(s, row, kind, xid="0", now=SQLITE_NOW)
+        return _insert(s, row, kind, xid="0", now=SQLITE_NOW) + ";"
 
-    created, deleted = insert("NEW", "'created'"), insert("OLD", "'deleted'")
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_insert AFTER INSERT ON {s.table} BEGIN {created}; END;",
-        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_update AFTER UPDATE ON {s.table} "
-        f"BEGIN {insert('NEW', _kind_of_update(s, 'IS'))}; END;",
-        f"CREATE TRIGGER IF NOT EXISTS feed_{s.name}_delete AFTER DELETE ON {s.table} BEGIN {deleted}; END;",
-    ]
+    return (
+        SqliteTrigger(f"feed_{s.name}_insert", "AFTER INSERT", insert("NEW", "'created'")),
+        SqliteTrigger(f"feed_{s.name}_update", "AFTER UPDATE", insert("NEW", _kind_of_update(s, "IS"))),
+        SqliteTrigger(f"feed_{s.name}_delete", "AFTER DELETE", insert("OLD", "'deleted'")),
+    )
 
 
-def _sqlite_remove(s: Source) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS feed_{s.name}_{op};" for op in ("insert", "update", "delete")]
+def _triggers(s: Source) -> Triggers:
+    return Triggers(
+        s.table,
+        postgres_functions=_postgres_functions(s),
+        postgres=_postgres_triggers(s),
+        sqlite=_sqlite_triggers(s),
+    )
 
 
 def install_statements(connection) -> list[str]:
     """Every trigger, each dropped first: running it twice leaves one of each."""
-    if connection.vendor == "postgresql":
-        return [sql for s in SOURCES for sql in (*_postgres_remove(s), *_postgres_install(s))]
-    return [sql for s in SOURCES for sql in (*_sqlite_remove(s), *_sqlite_install(s))]
+    return [sql for s in SOURCES for sql in _triggers(s).reinstall(connection)]
 
 
 def remove_statements(connection) -> list[str]:
-    remove = _postgres_remove if connection.vendor == "postgresql" else _sqlite_remove
-    return [sql for s in SOURCES for sql in remove(s)]
+    return [sql for s in SOURCES for sql in _triggers(s).remove(connection)]

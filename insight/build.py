@@ -37,12 +37,9 @@ Scores are rounded half up to whole numbers."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.db import connection
 
+from core.sql import local_day
 from insight import completeness as rules
 from transactions.models import REVERSING
 
@@ -67,16 +64,6 @@ def _date_diff(later_date: str, earlier_date: str) -> str:
     if connection.vendor == "postgresql":
         return f"(CAST({later_date} AS date) - {earlier_date})"
     return f"CAST(julianday({later_date}) - julianday({earlier_date}) AS INTEGER)"
-
-
-def _created_date() -> str:
-    """The local day (settings.TIME_ZONE) the record was created, as `today` is:
-    a UTC date would make a record created after local midnight a day old."""
-    if connection.vendor == "postgresql":
-        return f"CAST((c.created_at AT TIME ZONE '{settings.TIME_ZONE}') AS date)"
-    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    return f"date(c.created_at, '{minutes:+d} minutes')"
 
 
 _REVERSED = """(SELECT original_id, SUM(amount) AS back FROM transactions_transaction
@@ -122,7 +109,7 @@ def _base() -> str:
         COALESCE(am.recent_half, 0) AS recent, COALESCE(am.earlier_half, 0) AS earlier,
         COALESCE(i.consultations, 0) AS consultations,
         CASE WHEN COALESCE(c.pain_points, '') <> '' OR COALESCE(c.product_needs, '') <> '' THEN 1 ELSE 0 END AS needs,
-        {_date_diff("%(today)s", f"COALESCE(c.relationship_since, {_created_date()})")} AS relationship_days,
+        {_date_diff("%(today)s", f"COALESCE(c.relationship_since, {local_day('c.created_at')})")} AS relationship_days,
         COALESCE(cp.n, 0) AS complaints, f.satisfaction AS satisfaction,
         {rules.filled_sql(rules.BASIC)} AS basic_filled, {rules.applicable_sql(rules.BASIC)} AS basic_applicable,
         {rules.filled_sql(rules.BUSINESS)} AS business_filled,

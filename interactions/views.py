@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import error_messages, form_service
+from core.feedback import back_home_or, button_service, form_service
 from core.pagination import CappedPaginator
 from core.parsing import object_id
 from customers.rights import customer_for
@@ -87,15 +87,12 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = rights.interaction_for(request.user, pk)
-    try:
-        services.interaction_follow_up_done(actor=request.user, interaction=item)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Follow-up marked as done."))
-    if request.POST.get("next") == "home":
-        return redirect("home")
-    return redirect("interactions:interaction", pk=pk)
+    button_service(
+        request,
+        lambda: services.interaction_follow_up_done(actor=request.user, interaction=item),
+        done=_("Follow-up marked as done."),
+    )
+    return back_home_or(request, "interactions:interaction", pk=pk)
 
 
 @login_required
@@ -158,12 +155,11 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if handler is None:
         messages.error(request, _("Choose a handler of the customer's department."))
         return redirect("interactions:complaint", pk=pk)
-    try:
-        services.complaint_assign(actor=request.user, complaint=complaint, handler=handler)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Assigned to %(name)s.") % {"name": handler.display_name})
+    button_service(
+        request,
+        lambda: services.complaint_assign(actor=request.user, complaint=complaint, handler=handler),
+        done=_("Assigned to %(name)s.") % {"name": handler.display_name},
+    )
     return redirect("interactions:complaint", pk=pk)
 
 

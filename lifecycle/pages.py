@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import error_messages, form_error
+from core.feedback import button_service, form_error
 from core.visibility import visible_or_404
 from customers.models import Customer
 from customers.selectors import customers_visible_to
@@ -56,12 +56,7 @@ def run_step(
     request: HttpRequest, action: Callable[[], object], to: str, *, message: str = "", **kwargs
 ) -> HttpResponse:
     """Run `action`; its refusal becomes page messages, its success `message`; back to `to`."""
-    try:
-        action()
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, message or _("Done."))
+    button_service(request, action, done=message or _("Done."))
     return redirect(to, **kwargs)
 
 

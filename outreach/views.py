@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.feedback import error_messages, form_error
+from core.feedback import back_home_or, button_service, form_error
 from core.pagination import CappedPaginator
 from core.visibility import visible_or_404
 from outreach import analysis, rights, selectors, services
@@ -43,15 +43,14 @@ def greeting_send(request: HttpRequest) -> HttpResponse:
     form = GreetingSendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That greeting could not be read; open the list again."))
-        return redirect("home" if request.POST.get("next") == "home" else "outreach:greetings")
+        return back_home_or(request, "outreach:greetings")
     customer = visible_or_404(selectors.greetable(request.user), form.cleaned_data.pop("customer"))
-    try:
-        services.greeting_send(actor=request.user, customer=customer, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Greeting logged for %(name)s.") % {"name": customer.name})
-    return redirect("home" if request.POST.get("next") == "home" else "outreach:greetings")
+    button_service(
+        request,
+        lambda: services.greeting_send(actor=request.user, customer=customer, **form.cleaned_data),
+        done=_("Greeting logged for %(name)s.") % {"name": customer.name},
+    )
+    return back_home_or(request, "outreach:greetings")
 
 
 @login_required
@@ -124,12 +123,7 @@ def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, pk: int, service, done: str, **extra) -> HttpResponse:
     survey_round = rights.round_for(request.user, pk)
-    try:
-        service(actor=request.user, survey_round=survey_round, **extra)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, done)
+    button_service(request, lambda: service(actor=request.user, survey_round=survey_round, **extra), done=done)
     return redirect("outreach:round", pk=pk)
 
 
@@ -169,12 +163,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = rights.action_for(request.user, pk)
-    try:
-        services.corrective_action_done(actor=request.user, action=action)
-    except (ValidationError, PermissionDenied) as exc:
-        error_messages(request, exc)
-    else:
-        messages.success(request, _("Marked as done."))
-    if request.POST.get("next") == "home":
-        return redirect("home")
-    return redirect("outreach:round", pk=action.round_id)
+    button_service(
+        request, lambda: services.corrective_action_done(actor=request.user, action=action), done=_("Marked as done.")
+    )
+    return back_home_or(request, "outreach:round", pk=action.round_id)

@@ -27,12 +27,11 @@ moves (returned → pending and pending → returned) cannot deadlock."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from core.sql import local_day
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
 from transactions.models import REVERSING
 
 
@@ -54,11 +53,7 @@ class Summary:
 
 def _day(column: str) -> str:
     """The local day of a timestamp column of row "{r}", in this database's SQL."""
-    if connection.vendor == "postgresql":
-        return f"(({{r}}.{column} AT TIME ZONE '{settings.TIME_ZONE}')::date)"
-    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
-    hours = int(offset.total_seconds() // 3600) if offset else 0
-    return f"date({{r}}.{column}, '{hours:+d} hours')"
+    return local_day(f"{{r}}.{column}")
 
 
 def summaries() -> list[Summary]:
@@ -201,11 +196,10 @@ def _watched(s: Summary, row: str) -> list[str]:
 PAUSE = "reports.summaries_paused"
 
 
-def _postgres_install(s: Summary) -> list[str]:
+def _postgres_function(s: Summary) -> PgFunction:
     old, new = f"ROW({', '.join(_watched(s, 'OLD'))})", f"ROW({', '.join(_watched(s, 'NEW'))})"
     old_key, new_key = f"ROW({', '.join(s.expressions('OLD'))})", f"ROW({', '.join(s.expressions('NEW'))})"
-    function = f"""
-    CREATE OR REPLACE FUNCTION reports_{s.name}() RETURNS trigger AS $$
+    body = f"""
     DECLARE take boolean := false; add boolean := false;
     BEGIN
         IF current_setting('{PAUSE}', true) = 'on' THEN RETURN NULL; END IF;
@@ -226,47 +220,41 @@ def _postgres_install(s: Summary) -> list[str]:
         IF take THEN {_take(s, "OLD")}; END IF;
         IF add THEN {_add(s, "NEW")}; END IF;
         RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql;
-    """
-    trigger = f"""
-    CREATE OR REPLACE TRIGGER reports_{s.name} AFTER INSERT OR UPDATE OR DELETE ON {s.source}
-    FOR EACH ROW EXECUTE FUNCTION reports_{s.name}();
-    """
-    return [function, trigger]
+    END;"""
+    return PgFunction(f"reports_{s.name}", body)
 
 
-def _sqlite_install(s: Summary) -> list[str]:
+def _sqlite_triggers(s: Summary) -> tuple[SqliteTrigger, ...]:
     changed = " OR ".join(f"({o}) IS NOT ({n})" for o, n in zip(_watched(s, "OLD"), _watched(s, "NEW"), strict=True))
     old_counts, new_counts = s.condition.format(r="OLD"), s.condition.format(r="NEW")
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS reports_{s.name}_insert AFTER INSERT ON {s.source} "
-        f"WHEN {new_counts} BEGIN {_add(s, 'NEW')}; END;",
-        f"CREATE TRIGGER IF NOT EXISTS reports_{s.name}_delete AFTER DELETE ON {s.source} "
-        f"WHEN {old_counts} BEGIN {_take(s, 'OLD')}; END;",
-        f"CREATE TRIGGER IF NOT EXISTS reports_{s.name}_update AFTER UPDATE ON {s.source} "
-        f"WHEN {changed} BEGIN "
-        f"{_take(s, 'OLD')} AND ({old_counts}); "
-        f"{_add(s, 'NEW', where=new_counts)}; END;",
-    ]
+    return (
+        SqliteTrigger(f"reports_{s.name}_insert", "AFTER INSERT", f"{_add(s, 'NEW')};", condition=new_counts),
+        SqliteTrigger(f"reports_{s.name}_delete", "AFTER DELETE", f"{_take(s, 'OLD')};", condition=old_counts),
+        SqliteTrigger(
+            f"reports_{s.name}_update",
+            "AFTER UPDATE",
+            f"{_take(s, 'OLD')} AND ({old_counts}); {_add(s, 'NEW', where=new_counts)};",
+            condition=changed,
+        ),
+    )
 
 
-def _remove(s: Summary) -> list[str]:
-    if connection.vendor == "postgresql":
-        return [
-            f"DROP TRIGGER IF EXISTS reports_{s.name} ON {s.source};",
-            f"DROP FUNCTION IF EXISTS reports_{s.name}();",
-        ]
-    return [f"DROP TRIGGER IF EXISTS reports_{s.name}_{op};" for op in ("insert", "delete", "update")]
+def _triggers(s: Summary) -> Triggers:
+    name = f"reports_{s.name}"
+    return Triggers(
+        s.source,
+        postgres_functions=(_postgres_function(s),),
+        postgres=(PgTrigger(name, "AFTER INSERT OR UPDATE OR DELETE", name),),
+        sqlite=_sqlite_triggers(s),
+    )
 
 
 def install_statements() -> list[str]:
-    install = _postgres_install if connection.vendor == "postgresql" else _sqlite_install
-    return [statement for s in summaries() for statement in (*_remove(s), *install(s))]
+    return [statement for s in summaries() for statement in _triggers(s).reinstall(connection)]
 
 
 def remove_statements() -> list[str]:
-    return [statement for s in summaries() for statement in _remove(s)]
+    return [statement for s in summaries() for statement in _triggers(s).remove(connection)]
 
 
 def _rebuild_statements(s: Summary) -> list[str]:

@@ -1,5 +1,5 @@
 """The fields of everyday business rows, for tests that need a contract, a contact,
-a complaint or a survey and do not care which: one set of values, written once."""
+a transaction, a complaint or a survey and do not care which: one set of values, written once."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def contract_fields(number: str, *, signed_days_ago: int = 30, **extra) -> dict:
         "ends_on": today + timedelta(days=365 - signed_days_ago),
         **extra,
     }
+
+
+def transaction_fields(**extra) -> dict:
+    return {"kind": "purchase", "occurred_at": _yesterday(), "amount": Decimal("100.00"), **extra}
 
 
 def contact_fields(**extra) -> dict:

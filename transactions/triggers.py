@@ -6,6 +6,8 @@ DELETE, and on PostgreSQL no TRUNCATE. One exception: once its customer is destr
 One place for the SQL: the migrations install it; the test suite's flush lifts and
 restores it."""
 
+from core.triggers import PgFunction, PgTrigger, SqliteTrigger, Triggers
+
 TABLE = "transactions_transaction"
 # Every column but the id. A column added to the model later is added here in the
 # same migration (`test_every_column_of_an_approved_transaction_is_frozen` fails
@@ -55,9 +57,12 @@ _changed_sqlite = " OR ".join(
     + [f"(NEW.{ERASABLE} IS NOT OLD.{ERASABLE} AND NOT (NEW.{ERASABLE} = '' AND {_DESTROYED}))"]
 )
 
-POSTGRES_INSTALL = [
-    f"""
-    CREATE OR REPLACE FUNCTION transactions_approved_is_final() RETURNS trigger AS $$
+TRIGGERS = Triggers(
+    TABLE,
+    postgres_functions=(
+        PgFunction(
+            "transactions_approved_is_final",
+            f"""
     BEGIN
         IF OLD.status = 'approved' THEN
             IF TG_OP = 'DELETE' THEN
@@ -69,55 +74,35 @@ POSTGRES_INSTALL = [
         END IF;
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE OR REPLACE TRIGGER transactions_approved_is_final
-    BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION transactions_approved_is_final();
-    """,
-    """
-    CREATE OR REPLACE FUNCTION transactions_no_truncate() RETURNS trigger AS $$
+    END;""",
+        ),
+        PgFunction(
+            "transactions_no_truncate",
+            """
     BEGIN
         RAISE EXCEPTION 'transactions cannot be truncated: approved transactions are final';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE OR REPLACE TRIGGER transactions_no_truncate
-    BEFORE TRUNCATE ON {TABLE}
-    FOR EACH STATEMENT EXECUTE FUNCTION transactions_no_truncate();
-    """,
-]
-POSTGRES_REMOVE = [
-    f"DROP TRIGGER IF EXISTS transactions_approved_is_final ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS transactions_no_truncate ON {TABLE};",
-    "DROP FUNCTION IF EXISTS transactions_approved_is_final();",
-    "DROP FUNCTION IF EXISTS transactions_no_truncate();",
-]
-
-SQLITE_INSTALL = [
-    f"""
-    CREATE TRIGGER IF NOT EXISTS transactions_approved_no_update BEFORE UPDATE ON {TABLE}
-    WHEN OLD.status = 'approved' AND ({_changed_sqlite})
-    BEGIN SELECT RAISE(ABORT, 'approved transaction cannot be changed: reverse it'); END;
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS transactions_approved_no_delete BEFORE DELETE ON {TABLE}
-    WHEN OLD.status = 'approved'
-    BEGIN SELECT RAISE(ABORT, 'approved transaction cannot be deleted: reverse it'); END;
-    """,
-]
-SQLITE_REMOVE = [
-    "DROP TRIGGER IF EXISTS transactions_approved_no_update;",
-    "DROP TRIGGER IF EXISTS transactions_approved_no_delete;",
-]
-
-
-def install(connection) -> list[str]:
-    return POSTGRES_INSTALL if connection.vendor == "postgresql" else SQLITE_INSTALL
-
-
-def remove(connection) -> list[str]:
-    return POSTGRES_REMOVE if connection.vendor == "postgresql" else SQLITE_REMOVE
+    END;""",
+        ),
+    ),
+    postgres=(
+        PgTrigger("transactions_approved_is_final", "BEFORE UPDATE OR DELETE", "transactions_approved_is_final"),
+        PgTrigger("transactions_no_truncate", "BEFORE TRUNCATE", "transactions_no_truncate", each="STATEMENT"),
+    ),
+    sqlite=(
+        SqliteTrigger.refusal(
+            "transactions_approved_no_update",
+            "BEFORE UPDATE",
+            "approved transaction cannot be changed: reverse it",
+            condition=f"OLD.status = 'approved' AND ({_changed_sqlite})",
+        ),
+        SqliteTrigger.refusal(
+            "transactions_approved_no_delete",
+            "BEFORE DELETE",
+            "approved transaction cannot be deleted: reverse it",
+            condition="OLD.status = 'approved'",
+        ),
+    ),
+)
+# The migrations call these by name.
+install = TRIGGERS.install
+remove = TRIGGERS.remove

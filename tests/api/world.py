@@ -18,6 +18,7 @@ from customers import services as customer_services
 from customers.models import Customer
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory, UserFactory
+from tests.records import complaint_fields, contact_fields, survey_fields, transaction_fields
 from transactions import services as transaction_services
 from transactions.models import Product
 
@@ -68,35 +69,12 @@ def _member(username: str, role: str, department: Department) -> User:
 
 
 def _rows(maker: User, reviewer: User, n: int) -> Rows:
-    yesterday = timezone.now() - timedelta(days=1)
     customer = customer_services.customer_submit(actor=maker, customer=CustomerFactory(actor=maker, n=n))
     customer = customer_services.customer_approve(actor=reviewer, customer=customer)
-    txn = transaction_services.transaction_create(
-        actor=maker,
-        customer=customer,
-        fields={"kind": "purchase", "occurred_at": yesterday, "amount": Decimal("100.00")},
-    )
-    contact = interaction_services.interaction_log(
-        actor=maker,
-        customer=customer,
-        fields={
-            "occurred_at": yesterday,
-            "channel": "phone",
-            "direction": "outbound",
-            "kind": "consultation",
-            "summary": "回访",
-        },
-    )
-    complaint = interaction_services.complaint_receive(
-        actor=maker,
-        customer=customer,
-        fields={"received_at": yesterday, "channel": "phone", "category": "service", "content": "等待过久"},
-    )
-    survey = interaction_services.feedback_record(
-        actor=maker,
-        customer=customer,
-        fields={"surveyed_at": yesterday, "service_quality": 4, "price": 3, "overall": 4},
-    )
+    txn = transaction_services.transaction_create(actor=maker, customer=customer, fields=transaction_fields())
+    contact = interaction_services.interaction_log(actor=maker, customer=customer, fields=contact_fields())
+    complaint = interaction_services.complaint_receive(actor=maker, customer=customer, fields=complaint_fields())
+    survey = interaction_services.feedback_record(actor=maker, customer=customer, fields=survey_fields())
     return Rows(customer, txn, contact, complaint, survey)
 
 

@@ -45,7 +45,17 @@ from tests.authz.matrix import (
 from tests.authz.rules import CASES
 from tests.authz.world import MISSING, World, build_world
 
-BUSINESS_APPS = ("customers", "transactions", "interactions", "bulk", "review", "lifecycle", "outreach", "campaigns")
+BUSINESS_APPS = (
+    "customers",
+    "transactions",
+    "interactions",
+    "bulk",
+    "review",
+    "lifecycle",
+    "outreach",
+    "campaigns",
+    "watch",
+)
 
 
 # The resolver --------------------------------------------------------------------

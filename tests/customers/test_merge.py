@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,7 +17,7 @@ from customers.models import AccessGrant, Customer, DuplicatePair, MergeRequest,
 from interactions import services as interaction_services
 from interactions.models import Complaint, Feedback, Interaction
 from tests.factories import CustomerFactory, UserFactory, make_bank_account
-from tests.records import complaint_fields, contact_fields, contract_fields, survey_fields
+from tests.records import complaint_fields, contact_fields, contract_fields, survey_fields, transaction_fields
 from transactions import services as transaction_services
 from transactions.models import Contract, Order, Transaction
 from vault.models import DataKey
@@ -36,7 +35,7 @@ def _business(clerk, reviewer, customer) -> None:
     txn = transaction_services.transaction_create(
         actor=clerk,
         customer=customer,
-        fields={"kind": "purchase", "occurred_at": yesterday, "amount": Decimal("100.00")},
+        fields=transaction_fields(occurred_at=yesterday),
     )
     transaction_services.transaction_approve(
         actor=reviewer, txn=transaction_services.transaction_submit(actor=clerk, txn=txn)

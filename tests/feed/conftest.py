@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -16,7 +15,7 @@ from feed.models import Change
 from feed.selectors import HORIZON, changes_after
 from interactions import services as interaction_services
 from tests.factories import CustomerFactory
-from tests.records import complaint_fields, contact_fields, survey_fields
+from tests.records import complaint_fields, contact_fields, survey_fields, transaction_fields
 from transactions import services as transaction_services
 
 
@@ -70,7 +69,7 @@ def business(clerk, reviewer, customer) -> dict:
     txn = transaction_services.transaction_create(
         actor=clerk,
         customer=customer,
-        fields={"kind": "purchase", "occurred_at": yesterday, "amount": Decimal("100.00")},
+        fields=transaction_fields(occurred_at=yesterday),
     )
     txn = transaction_services.transaction_approve(
         actor=reviewer, txn=transaction_services.transaction_submit(actor=clerk, txn=txn)

@@ -23,10 +23,6 @@ def _alert(side) -> dict:
 
 
 OFFICER_ONLY = only((SECURITY,), 200, 404)
-# Done, writing only the watch's own rows (an incident, an acknowledgement): those are
-# not business tables, so the walk's "a business row changed" check cannot see them
-# (tests/watch/ asserts the rows themselves). A lock is a plain DONE: grants end.
-WATCH_DONE = frozenset({DONE})
 CASES = [
     Case("watch:report", get=OFFICER_ONLY, post=405),
     # The account is named in the query: one of another department is "no such
@@ -43,14 +39,14 @@ CASES = [
     Case(
         "watch:incident_create",
         get=OFFICER_ONLY,
-        post=only((SECURITY,), WATCH_DONE, 404),
+        post=only((SECURITY,), DONE, 404),
         data=lambda w, s: {"user": s.clerk.username, "description": "批量导出客户名单", **WINDOW},
     ),
     Case(
         "watch:incident",
         target=_incident,
         get=OFFICER_ONLY,
-        post=only((SECURITY,), WATCH_DONE, 404),
+        post=only((SECURITY,), DONE, 404),
         data=lambda w, s: {"status": "contained", "measures": "已锁定账户", "contact": "信息安全员"},
     ),
     Case("watch:notice", target=_incident, get=OFFICER_ONLY, post=405),
@@ -67,7 +63,7 @@ CASES = [
         "watch:alert",
         target=_alert,
         get=OFFICER_ONLY,
-        post=only((SECURITY,), WATCH_DONE, 404),
+        post=only((SECURITY,), DONE, 404),
         data=lambda w, s: {"note": "已核实，属正常批量核对"},
     ),
 ]
