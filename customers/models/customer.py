@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -327,6 +327,13 @@ class Customer(ReviewedTwice):
             # Issue 17's queues on "my work", oldest first: an index walk that stops after the panel's rows.
             models.Index(fields=["department", "status", "contact_verified_at", "id"], name="customer_reverify_idx"),
             models.Index(fields=["department", "retention_until", "id"], name="customer_retention_idx"),
+            # Greetings (outreach): an owner's customers born or founded on one of the coming days.
+            models.Index(
+                F("owner"), ExtractMonth("birth_date"), ExtractDay("birth_date"), name="customer_birthday_idx"
+            ),
+            models.Index(
+                F("owner"), ExtractMonth("founded_on"), ExtractDay("founded_on"), name="customer_founding_idx"
+            ),
         ]
         constraints = [
             *review_constraints("customer", second=True),
