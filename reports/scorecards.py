@@ -128,8 +128,9 @@ def _grouped(scope: _Scope, rows: QuerySet, person_field: str, time_field: str, 
 
 
 def _percentiles(scope: _Scope, rows: QuerySet, person_field: str, time_field: str, start: str, end: str) -> dict:
-    """{key: {percentile: hours}}: the nearest-rank pick of each group, one query
-    per percentile (rank r of n is the p-th percentile when r ≥ p·n/100 > r − 1)."""
+    """{key: {percentile: hours}}: the nearest-rank pick of each group (rank r of n
+    is the p-th percentile when r ≥ p·n/100 > r − 1), every percentile from one
+    pass over the rows: one query whatever PERCENTILES holds."""
     key = scope.key(person_field, time_field)
     took = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
     ranked = (
@@ -139,17 +140,18 @@ def _percentiles(scope: _Scope, rows: QuerySet, person_field: str, time_field: s
             rank=Window(RowNumber(), partition_by=[key], order_by=[took.asc(), F("pk").asc()]),
             total=Window(Count("pk"), partition_by=[key]),
         )
+        .annotate(at=F("rank") * 100, before=(F("rank") - 1) * 100)
     )
+    bars = {f"bar{p}": F("total") * p for p in PERCENTILES}
+    picked = Q()
+    for bar in bars:
+        picked |= Q(at__gte=F(bar), before__lt=F(bar))
+    picks = ranked.annotate(**bars).filter(picked).order_by().values_list("key", "took", "rank", "total")
     found: dict = defaultdict(dict)
-    for p in PERCENTILES:
-        picks = (
-            ranked.annotate(at=F("rank") * 100, before=(F("rank") - 1) * 100, bar=F("total") * p)
-            .filter(at__gte=F("bar"), before__lt=F("bar"))
-            .order_by()
-            .values_list("key", "took")
-        )
-        for group, duration in picks:
-            found[group][p] = round(duration.total_seconds() / 3600, 1)
+    for group, duration, rank, total in picks:
+        for p in PERCENTILES:
+            if rank * 100 >= total * p > (rank - 1) * 100:
+                found[group][p] = round(duration.total_seconds() / 3600, 1)
     return found
 
 
@@ -159,7 +161,7 @@ def _collect(scope: _Scope) -> dict:
         content_type=customer_type, decision__in=(Decision.APPROVED, Decision.RETURNED)
     )
     returned = Count("pk", filter=Q(decision=Decision.RETURNED))
-    makers = Customer.objects.filter(pk=OuterRef("object_id")).values("entered_by")[:1]
+    makers = Customer.objects.filter(pk=OuterRef("object_id")).order_by().values("entered_by")[:1]
     on_entries = decided.annotate(maker=Subquery(makers)).filter(
         object_id__in=Customer.objects.filter(scope.people("entered_by")).values("pk")
     )

@@ -174,8 +174,6 @@ class ReviewDecision(models.Model):
                 condition=models.Q(decision="returned"),
                 name="review_returns_idx",
             ),
-            # Scorecards: a reviewer's decisions in a month (reports.scorecards).
-            models.Index(fields=["actor", "at", "decision"], name="review_actor_month_idx"),
         ]
 
     def __str__(self) -> str:
