@@ -20,7 +20,7 @@ from customers.duplicates import Duplicate, matches_for
 from customers.matching import Keys
 from customers.selectors import customers_visible_to
 
-PEOPLE_PER_QUERY = 100  # rows a candidate query: SQLite nests ORs at most 1,000 deep
+PEOPLE_PER_QUERY = 500  # rows a candidate query (customers.duplicates: one IN per rule)
 
 
 def _short(*parts) -> int:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import CharField, ExpressionWrapper, F, Q
 from django.db.models.functions import Lower
+from django.db.models.lookups import In
 
 from customers.matching import MATCH_FIELDS, Keys, explain, pair_rules, score, swapped
 from customers.models import Customer, Status
@@ -39,37 +40,99 @@ class Duplicate:
         return explain(list(self.rules))
 
 
-def candidates_condition(keys: Keys) -> Q:
-    """Every index-served lookup that can find a record matching `keys`."""
+def candidates_condition(keys: Sequence[Keys]) -> Q:
+    """Every index-served lookup that can find a record matching one of `keys`:
+    one `IN` per rule for the whole chunk, so the condition has the same few
+    branches for 1 row or 500 (a branch per row made Django build, and SQLite
+    parse, an OR of thousands of lookups). A branch over two columns asks for
+    each column's values separately — a superset of the exact pairs, which
+    `pair_rules` then checks one by one."""
+
+    def each(*values) -> list:
+        return sorted({v for v in values if v})
+
+    ids = each(*(k.id_index for k in keys))
+    phones = each(*(k.mobile for k in keys), *(k.phone for k in keys))
+    mobiles = each(*(k.mobile for k in keys))
+    landlines = [k for k in keys if k.phone and k.match_pinyin]
+    emails = each(*(k.email for k in keys))
+    organisations = each(*(k.match_name for k in keys if k.kind == "organization"))
+    people = [k for k in keys if k.kind != "organization" and k.match_name and k.birth_date]
+    places = [k for k in keys if k.match_pinyin and k.match_address]
     condition = Q(pk__in=[])
-    if keys.id_index:
-        condition |= Q(id_number_index=keys.id_index)
-    phones = [p for p in (keys.mobile, keys.phone) if p]
+    if ids:
+        condition |= Q(id_number_index__in=ids)
     if phones:
-        condition |= Q(mobile__in=phones)
-    if keys.mobile:
-        condition |= Q(phone=keys.mobile)  # our mobile typed in their phone field
-    if keys.phone and keys.match_pinyin:
+        condition |= Q(_stored_in("mobile", phones))
+    if mobiles:
+        condition |= Q(_stored_in("phone", mobiles))  # our mobile typed in their phone field
+    if landlines:
         # A shared phone only counts with the same pinyin: a switchboard or a family's
         # landline shared by many records is never read whole.
-        condition |= Q(phone=keys.phone, match_pinyin=keys.match_pinyin)
-    if keys.email:
-        condition |= Q(email_folded=keys.email)
-    if keys.match_name and keys.kind == "organization":
-        condition |= Q(match_name=keys.match_name)
-    elif keys.match_name and keys.birth_date:
-        dates = [d for d in (keys.birth_date, swapped(keys.birth_date)) if d]
-        condition |= Q(match_name=keys.match_name, birth_date__in=dates)
-    if keys.match_pinyin and keys.match_address:
-        condition |= Q(match_pinyin=keys.match_pinyin, match_address=keys.match_address)
+        condition |= Q(
+            _stored_in("phone", each(*(k.phone for k in landlines))),
+            match_pinyin__in=each(*(k.match_pinyin for k in landlines)),
+        )
+    if emails:
+        condition |= Q(email_folded__in=emails)
+    if organisations:
+        condition |= Q(match_name__in=organisations)
+    if people:
+        dates = each(*(k.birth_date for k in people), *(swapped(k.birth_date) for k in people))
+        condition |= Q(match_name__in=each(*(k.match_name for k in people)), birth_date__in=dates)
+    if places:
+        condition |= Q(
+            match_pinyin__in=each(*(k.match_pinyin for k in places)),
+            match_address__in=each(*(k.match_address for k in places)),
+        )
     return condition
+
+
+def _stored_in(column: str, values: list[str]) -> In:
+    """`column IN values` for a phone column, the values already in the stored
+    E.164 form (`Keys`): compared as text, so Django does not parse every number
+    again to prepare it (a few hundred numbers a query)."""
+    return In(ExpressionWrapper(F(column), output_field=CharField()), values)
 
 
 def live_customers():
     return Customer.objects.exclude(status__in=GONE).alias(email_folded=Lower("email")).order_by()
 
 
-ROWS_PER_QUERY = 100  # SQLite nests ORs at most 1,000 deep; each row adds up to seven
+ROWS_PER_QUERY = 500  # keys a candidate query (a few hundred values in each IN)
+
+
+class _Chunk:
+    """The chunk's keys by every value a rule compares, so a candidate is
+    checked against the keys it shares a value with, not against all of them."""
+
+    def __init__(self, keys: Sequence[Keys]) -> None:
+        self.by: dict[tuple[str, str], list[int]] = {}
+        for offset, k in enumerate(keys):
+            for name, value in (
+                ("id", k.id_index),
+                ("contact", k.mobile),
+                ("contact", k.phone),
+                ("email", k.email),
+                ("name", k.match_name),
+                ("pinyin", k.match_pinyin),
+            ):
+                if value:
+                    self.by.setdefault((name, value), []).append(offset)
+
+    def sharing(self, other: Keys) -> set[int]:
+        found: set[int] = set()
+        for name, value in (
+            ("id", other.id_index),
+            ("contact", other.mobile),
+            ("contact", other.phone),
+            ("email", other.email),
+            ("name", other.match_name),
+            ("pinyin", other.match_pinyin),
+        ):
+            if value:
+                found.update(self.by.get((name, value), ()))
+        return found
 
 
 def matches_for(keys: Sequence[Keys], *, rows_per_query: int = ROWS_PER_QUERY) -> list[list[Duplicate]]:
@@ -79,12 +142,11 @@ def matches_for(keys: Sequence[Keys], *, rows_per_query: int = ROWS_PER_QUERY) -
     found: list[list[Duplicate]] = [[] for _ in keys]
     for start in range(0, len(keys), rows_per_query):
         chunk = keys[start : start + rows_per_query]
-        condition = Q(pk__in=[])
-        for k in chunk:
-            condition |= candidates_condition(k)
-        for other in live_customers().filter(condition).only(*MATCH_FIELDS):
+        index = _Chunk(chunk)
+        for other in live_customers().filter(candidates_condition(chunk)).only(*MATCH_FIELDS):
             theirs = Keys.of(other)
-            for offset, mine in enumerate(chunk):
+            for offset in sorted(index.sharing(theirs)):
+                mine = chunk[offset]
                 if mine.pk == other.pk:
                     continue
                 rules = pair_rules(mine, theirs)
