@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import CharField, ExpressionWrapper, F, Q
+from django.db import connection
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.db.models.lookups import In
 
@@ -42,11 +44,11 @@ class Duplicate:
 
 def candidates_condition(keys: Sequence[Keys]) -> Q:
     """Every index-served lookup that can find a record matching one of `keys`:
-    one `IN` per rule for the whole chunk, so the condition has the same few
-    branches for 1 row or 500 (a branch per row made Django build, and SQLite
-    parse, an OR of thousands of lookups). A branch over two columns asks for
-    each column's values separately — a superset of the exact pairs, which
-    `pair_rules` then checks one by one."""
+    one `IN` per rule for the whole chunk (a branch over two columns: an `IN` of
+    row values), so the condition has the same few branches for 1 row or 500 (a
+    branch per row made Django build, and SQLite parse, an OR of thousands of
+    lookups). `pair_rules` then checks each candidate against the rows it
+    shares a value with."""
 
     def each(*values) -> list:
         return sorted({v for v in values if v})
@@ -69,23 +71,31 @@ def candidates_condition(keys: Sequence[Keys]) -> Q:
     if landlines:
         # A shared phone only counts with the same pinyin: a switchboard or a family's
         # landline shared by many records is never read whole.
-        condition |= Q(
-            _stored_in("phone", each(*(k.phone for k in landlines))),
-            match_pinyin__in=each(*(k.match_pinyin for k in landlines)),
-        )
+        condition |= Q(_pairs_in(("phone", "match_pinyin"), {(k.phone, k.match_pinyin) for k in landlines}))
     if emails:
         condition |= Q(email_folded__in=emails)
     if organisations:
         condition |= Q(match_name__in=organisations)
     if people:
-        dates = each(*(k.birth_date for k in people), *(swapped(k.birth_date) for k in people))
-        condition |= Q(match_name__in=each(*(k.match_name for k in people)), birth_date__in=dates)
+        named = {(k.match_name, d) for k in people for d in (k.birth_date, swapped(k.birth_date)) if d}
+        condition |= Q(_pairs_in(("match_name", "birth_date"), named))
     if places:
         condition |= Q(
-            match_pinyin__in=each(*(k.match_pinyin for k in places)),
-            match_address__in=each(*(k.match_address for k in places)),
+            _pairs_in(("match_pinyin", "match_address"), {(k.match_pinyin, k.match_address) for k in places})
         )
     return condition
+
+
+def _pairs_in(columns: tuple[str, str], pairs: set[tuple]) -> RawSQL:
+    """`(a, b) IN (VALUES (…), …)`: the exact pairs, one index seek each (SQLite
+    and PostgreSQL both read row values). Asking for each column's values
+    separately would return their cross product (and SQLite would probe it)."""
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    left = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in columns)
+    ordered = sorted(pairs, key=str)
+    values = ", ".join(["(%s, %s)"] * len(ordered))
+    params = [v for pair in ordered for v in pair]
+    return RawSQL(f"({left}) IN (VALUES {values})", params, output_field=BooleanField())  # noqa: S611 — our column names; values as parameters
 
 
 def _stored_in(column: str, values: list[str]) -> In:
