@@ -112,6 +112,18 @@ def live_customers():
 ROWS_PER_QUERY = 500  # keys a candidate query (a few hundred values in each IN)
 
 
+def _compared(k: Keys) -> tuple[tuple[str, str], ...]:
+    """The values a rule compares (a phone in either field is one kind, "contact")."""
+    return (
+        ("id", k.id_index),
+        ("contact", k.mobile),
+        ("contact", k.phone),
+        ("email", k.email),
+        ("name", k.match_name),
+        ("pinyin", k.match_pinyin),
+    )
+
+
 class _Chunk:
     """The chunk's keys by every value a rule compares, so a candidate is
     checked against the keys it shares a value with, not against all of them."""
@@ -119,27 +131,13 @@ class _Chunk:
     def __init__(self, keys: Sequence[Keys]) -> None:
         self.by: dict[tuple[str, str], list[int]] = {}
         for offset, k in enumerate(keys):
-            for name, value in (
-                ("id", k.id_index),
-                ("contact", k.mobile),
-                ("contact", k.phone),
-                ("email", k.email),
-                ("name", k.match_name),
-                ("pinyin", k.match_pinyin),
-            ):
+            for name, value in _compared(k):
                 if value:
                     self.by.setdefault((name, value), []).append(offset)
 
     def sharing(self, other: Keys) -> set[int]:
         found: set[int] = set()
-        for name, value in (
-            ("id", other.id_index),
-            ("contact", other.mobile),
-            ("contact", other.phone),
-            ("email", other.email),
-            ("name", other.match_name),
-            ("pinyin", other.match_pinyin),
-        ):
+        for name, value in _compared(other):
             if value:
                 found.update(self.by.get((name, value), ()))
         return found
