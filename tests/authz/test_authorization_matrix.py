@@ -112,7 +112,9 @@ def fingerprint(tables: list[str]) -> dict[str, str]:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608 - our own table names
-            rows = cursor.fetchall()
+            # Sorted here too: ORDER BY 1 is not unique in a history table (its first
+            # column is the record's id), and PostgreSQL may return ties in another order.
+            rows = sorted(cursor.fetchall(), key=repr)
             prints[table] = f"{len(rows)}:{hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()}"
     return prints
 
